@@ -1,0 +1,95 @@
+//! Errors returned by the fallible (`try_`) allocation functions.
+
+use core::fmt;
+
+/// Why an allocation could not be served.
+///
+/// Every infallible allocation function has a `try_` twin that returns this instead of
+/// panicking. The variants say which budget ran out, so a caller can react: a fixed lake that
+/// is full can be reset, a limit can be raised, an invalid request can be fixed at the call site.
+///
+/// ```
+/// use lake::{AllocError, Lake};
+///
+/// let lake = Lake::fixed(64);
+/// let err = lake.try_alloc_slice_copy(&[0u8; 100]).unwrap_err();
+/// assert_eq!(err, AllocError::CapacityExceeded { requested: 100, remaining: 64 });
+/// assert!(err.to_string().contains("fixed lake"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AllocError {
+    /// A fixed-capacity lake (`Lake::fixed`, or a builder with `fixed()`) has too little room
+    /// left in its only chunk.
+    CapacityExceeded {
+        /// Bytes asked for.
+        requested: usize,
+        /// Bytes still free in the lake (before alignment padding).
+        remaining: usize,
+    },
+    /// Growing the lake would take its total chunk bytes past the limit set with
+    /// `LakeBuilder::limit`.
+    LimitExceeded {
+        /// Bytes asked for.
+        requested: usize,
+        /// The configured limit on total chunk bytes.
+        limit: usize,
+        /// Chunk bytes the lake holds already.
+        allocated: usize,
+    },
+    /// The global allocator refused to provide a new chunk, or the chunk would exceed
+    /// `isize::MAX` bytes.
+    OutOfMemory {
+        /// Size in bytes of the chunk (or request) that could not be provided.
+        requested: usize,
+    },
+    /// The request does not describe a valid memory block: `len × size_of::<T>()` overflows,
+    /// or the size rounded up to the alignment exceeds `isize::MAX`.
+    InvalidLayout {
+        /// Element size in bytes.
+        elem_size: usize,
+        /// Element count.
+        len: usize,
+        /// Requested alignment.
+        align: usize,
+    },
+}
+
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            AllocError::CapacityExceeded { requested, remaining } => write!(
+                f,
+                "lake capacity exceeded: requested {requested} bytes but only {remaining} remain \
+                 in this fixed lake; reset it, or create it with a larger capacity or as a growing lake"
+            ),
+            AllocError::LimitExceeded { requested, limit, allocated } => write!(
+                f,
+                "lake limit exceeded: requested {requested} bytes, but the lake already holds \
+                 {allocated} of its {limit}-byte limit; reset it or raise the limit"
+            ),
+            AllocError::OutOfMemory { requested } => write!(
+                f,
+                "out of memory: the global allocator could not provide {requested} bytes for a \
+                 new lake chunk"
+            ),
+            AllocError::InvalidLayout { elem_size, len, align } => write!(
+                f,
+                "invalid layout: {len} elements of {elem_size} bytes aligned to {align} exceed \
+                 isize::MAX bytes; split the request"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for AllocError {}
+
+impl AllocError {
+    /// Panics with this error's message; the shared cold path of the infallible functions.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn panic(self) -> ! {
+        panic!("lake allocation failed: {self}")
+    }
+}

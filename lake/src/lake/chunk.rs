@@ -1,0 +1,58 @@
+//! Chunk storage: the heap blocks a lake bumps through.
+
+use alloc::vec::Vec;
+use core::mem::MaybeUninit;
+use core::ptr::NonNull;
+
+use crate::math::chunk::CHUNK_ALIGN;
+
+/// Sixteen bytes at sixteen-byte alignment: the unit chunks are allocated in, so every chunk
+/// starts at an address that is a multiple of [`CHUNK_ALIGN`].
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+struct Block([u8; CHUNK_ALIGN]);
+
+const _: () = assert!(core::mem::size_of::<Block>() == CHUNK_ALIGN);
+const _: () = assert!(core::mem::align_of::<Block>() == CHUNK_ALIGN);
+
+/// One chunk: a heap block of `capacity` bytes that is never read as initialised by the lake.
+///
+/// The storage is a `Vec` with length 0 whose spare capacity is the chunk. A `Vec` (unlike a
+/// `Box`) asserts no uniqueness over its buffer when it is moved, so pointers derived once with
+/// [`Chunk::start`] stay valid while the `Chunk` value moves around inside the chunk list; and
+/// `Vec::as_mut_ptr` is documented not to create an intermediate reference to the buffer.
+pub(crate) struct Chunk {
+    storage: Vec<MaybeUninit<Block>>,
+    /// Usable bytes: a multiple of [`CHUNK_ALIGN`], at most the storage's capacity in bytes.
+    capacity: usize,
+    /// Bytes used when the lake last left this chunk (kept for `zero_on_reset`).
+    pub(crate) filled: usize,
+}
+
+impl Chunk {
+    /// Allocates a chunk of `capacity` bytes (a multiple of [`CHUNK_ALIGN`], at most
+    /// `isize::MAX`). Returns `None` if the global allocator refuses.
+    pub(crate) fn try_new(capacity: usize) -> Option<Chunk> {
+        debug_assert_eq!(capacity % CHUNK_ALIGN, 0);
+        let blocks = capacity / CHUNK_ALIGN;
+        let mut storage = Vec::new();
+        storage.try_reserve_exact(blocks).ok()?;
+        Some(Chunk {
+            storage,
+            capacity,
+            filled: 0,
+        })
+    }
+
+    /// First byte of the chunk, with provenance over all `capacity` bytes.
+    pub(crate) fn start(&mut self) -> NonNull<u8> {
+        // `as_mut_ptr` on an allocated Vec is non-null; for a zero-capacity chunk it is a
+        // dangling, well-aligned pointer, which is fine because no byte is ever accessed.
+        NonNull::new(self.storage.as_mut_ptr().cast::<u8>()).unwrap_or(NonNull::dangling())
+    }
+
+    /// Usable bytes in this chunk.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+}

@@ -1,0 +1,155 @@
+//! A growable run of `T` in a lake: the engine behind `alloc_iter` (unknown or untrusted
+//! lengths), `alloc_slice_fill_with` and `alloc_fmt`. It grows in place while it is the last
+//! allocation and drops what it holds if a panic unwinds through it.
+
+use core::alloc::Layout;
+use core::mem::{size_of, ManuallyDrop};
+use core::ptr::NonNull;
+
+use crate::error::AllocError;
+
+use super::Lake;
+
+/// The layout of `[T; len]`, or the error that says why there is none.
+pub(crate) fn array_layout<T>(len: usize) -> Result<Layout, AllocError> {
+    Layout::array::<T>(len).map_err(|_| AllocError::InvalidLayout {
+        elem_size: size_of::<T>(),
+        len,
+        align: core::mem::align_of::<T>(),
+    })
+}
+
+/// `len` initialised values followed by `cap - len` reserved slots, in one lake block.
+pub(crate) struct Growing<'a, T> {
+    lake: &'a Lake,
+    ptr: NonNull<T>,
+    len: usize,
+    cap: usize,
+}
+
+impl<'a, T> Growing<'a, T> {
+    /// Reserves room for `cap` values.
+    pub(crate) fn with_capacity(lake: &'a Lake, cap: usize) -> Result<Self, AllocError> {
+        if size_of::<T>() == 0 {
+            return Ok(Growing {
+                lake,
+                ptr: NonNull::dangling(),
+                len: 0,
+                cap: usize::MAX,
+            });
+        }
+        let ptr = lake.bump(array_layout::<T>(cap)?)?.cast::<T>();
+        Ok(Growing {
+            lake,
+            ptr,
+            len: 0,
+            cap,
+        })
+    }
+
+    /// Appends a value, growing the block if it is full.
+    #[inline]
+    pub(crate) fn push(&mut self, value: T) -> Result<(), AllocError> {
+        if self.len == self.cap {
+            self.reserve(1)?;
+        }
+        // SAFETY: `len < cap` (checked or just reserved), so slot `len` lies inside the block of
+        // `cap` values that `ptr` points to (for a ZST any aligned pointer is valid), and it is
+        // not initialised yet, so writing does not leak or overwrite a value.
+        unsafe { self.ptr.add(self.len).write(value) };
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Makes room for at least `extra` more values: in place if this block is the lake's last
+    /// allocation, otherwise by moving the values to a new block.
+    fn reserve(&mut self, extra: usize) -> Result<(), AllocError> {
+        let needed = self
+            .len
+            .checked_add(extra)
+            .ok_or(AllocError::InvalidLayout {
+                elem_size: size_of::<T>(),
+                len: usize::MAX,
+                align: core::mem::align_of::<T>(),
+            })?;
+        if needed <= self.cap {
+            return Ok(());
+        }
+        let new_cap = needed.max(self.cap.saturating_mul(2)).max(4);
+        let new_layout = array_layout::<T>(new_cap)?;
+        let old_bytes = self.cap * size_of::<T>();
+        if self.cap > 0
+            && self
+                .lake
+                .resize_in_place(self.ptr.cast(), old_bytes, new_layout.size())
+        {
+            self.cap = new_cap;
+            return Ok(());
+        }
+        let fresh = self.lake.bump(new_layout)?.cast::<T>();
+        // SAFETY: the old block holds `len` initialised values; `fresh` is a new block of
+        // `new_cap >= len` slots, disjoint from the old one. The values are moved (bitwise),
+        // and the old slots are never read again: `ptr` now points at `fresh`.
+        unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), fresh.as_ptr(), self.len) };
+        self.lake.free_last(self.ptr.cast(), old_bytes);
+        self.ptr = fresh;
+        self.cap = new_cap;
+        Ok(())
+    }
+
+    /// Number of values pushed so far.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Hands the values out as a slice living as long as the lake borrow, returning unused
+    /// reserved bytes to the lake when the block is its last allocation.
+    pub(crate) fn into_slice(self) -> &'a mut [T] {
+        let this = ManuallyDrop::new(self);
+        if size_of::<T>() != 0 && this.cap > this.len {
+            let elem = size_of::<T>();
+            this.lake
+                .resize_in_place(this.ptr.cast(), this.cap * elem, this.len * elem);
+        }
+        // SAFETY: `ptr` points to `len` initialised values in a lake block that stays valid for
+        // `'a` (the lake is borrowed for `'a`, and reset needs `&mut Lake`). Shrinking in place
+        // only released slots past `len`. `ManuallyDrop` keeps `Drop` from destroying them, so
+        // the returned slice is their sole owner.
+        unsafe { core::slice::from_raw_parts_mut(this.ptr.as_ptr(), this.len) }
+    }
+}
+
+impl<T: Copy> Growing<'_, T> {
+    /// Appends a copy of `values`.
+    pub(crate) fn extend_from_slice(&mut self, values: &[T]) -> Result<(), AllocError> {
+        self.reserve(values.len())?;
+        // SAFETY: `reserve` guarantees `len + values.len() <= cap`, so the destination slots are
+        // inside this block and uninitialised; `values` cannot overlap them because this block
+        // is exclusively owned by `self`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                values.as_ptr(),
+                self.ptr.as_ptr().add(self.len),
+                values.len(),
+            )
+        };
+        self.len += values.len();
+        Ok(())
+    }
+}
+
+impl<T> Drop for Growing<'_, T> {
+    /// Runs only when a fill is abandoned (an error, or a panic in user code): drops the values
+    /// pushed so far, then gives the block back if it is still the lake's last allocation.
+    fn drop(&mut self) {
+        let values = core::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.len);
+        // Forget the values first, so that a panicking destructor cannot make us drop twice.
+        self.len = 0;
+        // SAFETY: the slice covers exactly the initialised values, which nothing else owns.
+        unsafe { core::ptr::drop_in_place(values) };
+        if size_of::<T>() != 0 {
+            self.lake
+                .free_last(self.ptr.cast(), self.cap * size_of::<T>());
+        }
+    }
+}

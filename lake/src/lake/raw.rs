@@ -1,0 +1,176 @@
+//! The bump itself: the inlined fast path, the cold growth path, and in-place resizing of the
+//! last allocation. Everything above this file works with `NonNull<u8>` blocks it returns.
+
+use core::alloc::Layout;
+use core::ptr::NonNull;
+use core::sync::atomic::Ordering::Relaxed;
+
+use crate::error::AllocError;
+use crate::math::{bump, chunk};
+
+use super::chunk::Chunk;
+use super::Lake;
+
+impl Lake {
+    /// Reserves a block for `layout`: one bump in the current chunk, or the cold path.
+    ///
+    /// The returned block is valid for reads and writes of `layout.size()` bytes, aligned to
+    /// `layout.align()`, disjoint from every other live block, and stays valid until the lake
+    /// is reset or dropped (both need `&mut self`) or it is freed with [`Lake::free_last`].
+    #[inline(always)]
+    pub(crate) fn bump(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        match bump::bump_up(
+            self.pos.get(),
+            self.end.get(),
+            layout.size(),
+            layout.align(),
+        ) {
+            Some(b) => {
+                self.pos.set(b.new_pos);
+                self.allocations.set(self.allocations.get().wrapping_add(1));
+                Ok(self.pointer_to(b.start))
+            }
+            None => self.bump_slow(layout),
+        }
+    }
+
+    /// A pointer to `addr` in the current chunk, with the chunk's provenance.
+    #[inline(always)]
+    fn pointer_to(&self, addr: usize) -> NonNull<u8> {
+        let ptr = self.base.load(Relaxed).with_addr(addr);
+        // SAFETY: callers pass an address at or above `pos`, and `pos >= CHUNK_ALIGN > 0` is an
+        // invariant of `Lake` (set by `from_config` and `enter_chunk`, which only store chunk
+        // addresses or `CHUNK_ALIGN`), so the pointer is not null.
+        unsafe { NonNull::new_unchecked(ptr) }
+    }
+
+    /// The growth path: a zero-sized request that the fast path could not align, a retained
+    /// chunk after the current one, or a new chunk.
+    #[cold]
+    #[inline(never)]
+    fn bump_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let requested = layout.size();
+        if requested == 0 {
+            // Zero-sized blocks need no memory; any non-null aligned address will do.
+            self.allocations.set(self.allocations.get().wrapping_add(1));
+            return Ok(dangling(layout.align()));
+        }
+        let mut list = self.chunks.borrow_mut();
+        let used_here = self.pos.get() - self.base.load(Relaxed).addr();
+
+        // A chunk kept after the current one (a rewind moved the cursor back) is reused first.
+        let next = list.current + 1;
+        let retained = list
+            .chunks
+            .iter_mut()
+            .enumerate()
+            .skip(next)
+            .find_map(|(i, c)| {
+                let start = c.start();
+                let addr = start.as_ptr().addr();
+                bump::bump_up(addr, addr + c.capacity(), requested, layout.align())
+                    .map(|_| (i, start, c.capacity()))
+            });
+        let (index, start, capacity) = match retained {
+            Some(found) => found,
+            None => {
+                if self.config.fixed {
+                    let remaining = self.end.get() - self.pos.get();
+                    return Err(AllocError::CapacityExceeded {
+                        requested,
+                        remaining,
+                    });
+                }
+                let fit = chunk::fit_size(requested, layout.align())
+                    .ok_or(AllocError::OutOfMemory { requested })?;
+                let prev = list.chunks.last().map(Chunk::capacity);
+                let wanted =
+                    chunk::next_size(prev, self.config.first_chunk, self.config.max_chunk, fit)
+                        .ok_or(AllocError::OutOfMemory { requested: fit })?;
+                let size = chunk::within_limit(wanted, fit, list.capacity, self.config.limit)
+                    .ok_or(AllocError::LimitExceeded {
+                        requested,
+                        limit: self.config.limit.unwrap_or(usize::MAX),
+                        allocated: list.capacity,
+                    })?;
+                let mut fresh =
+                    Chunk::try_new(size).ok_or(AllocError::OutOfMemory { requested: size })?;
+                let start = fresh.start();
+                list.capacity += size;
+                list.chunks.push(fresh);
+                (list.chunks.len() - 1, start, size)
+            }
+        };
+
+        // Leave the current chunk (if any) and enter the chosen one.
+        if !list.chunks.is_empty() && index != list.current {
+            let current = list.current;
+            if let Some(left) = list.chunks.get_mut(current) {
+                if current < index {
+                    left.filled = used_here;
+                }
+            }
+            list.used_before += used_here;
+        }
+        list.current = index;
+        drop(list);
+        self.enter_chunk(start, capacity);
+
+        let b = bump::bump_up(self.pos.get(), self.end.get(), requested, layout.align())
+            // Unreachable: the chunk was chosen or sized to fit (see `chunk::fit_size`).
+            .ok_or(AllocError::OutOfMemory { requested })?;
+        self.pos.set(b.new_pos);
+        self.allocations.set(self.allocations.get().wrapping_add(1));
+        Ok(self.pointer_to(b.start))
+    }
+
+    /// Resizes the block at `ptr` of `old_size` bytes to `new_size` bytes without moving it, if
+    /// it is the last allocation in the current chunk and the chunk has room. Returns whether
+    /// it did.
+    #[inline]
+    pub(crate) fn resize_in_place(
+        &self,
+        ptr: NonNull<u8>,
+        old_size: usize,
+        new_size: usize,
+    ) -> bool {
+        let start = ptr.as_ptr().addr();
+        let chunk_start = self.base.load(Relaxed).addr();
+        if !bump::is_last(start, old_size, self.pos.get(), chunk_start) {
+            return false;
+        }
+        match bump::resize_last(start, new_size, self.end.get()) {
+            Some(new_pos) => {
+                self.pos.set(new_pos);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Gives back the block at `ptr` of `size` bytes if it is the last allocation; otherwise
+    /// its bytes stay reserved until the next reset.
+    #[inline]
+    pub(crate) fn free_last(&self, ptr: NonNull<u8>, size: usize) {
+        let start = ptr.as_ptr().addr();
+        if bump::is_last(start, size, self.pos.get(), self.base.load(Relaxed).addr()) {
+            self.pos.set(start);
+        }
+    }
+
+    /// Whether the block at `ptr` of `size` bytes is the last allocation in the current chunk.
+    #[inline]
+    pub(crate) fn is_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
+        bump::is_last(
+            ptr.as_ptr().addr(),
+            size,
+            self.pos.get(),
+            self.base.load(Relaxed).addr(),
+        )
+    }
+}
+
+/// A non-null pointer aligned to `align`, valid for zero-sized accesses only.
+pub(crate) fn dangling(align: usize) -> NonNull<u8> {
+    NonNull::new(core::ptr::without_provenance_mut(align)).unwrap_or(NonNull::dangling())
+}

@@ -1,0 +1,27 @@
+//! [`LakeStats`]: what a lake reports about its memory.
+
+/// A snapshot of a lake's memory use, from [`Lake::stats`](crate::Lake::stats).
+///
+/// ```
+/// let lake = lake::Lake::new();
+/// lake.alloc_slice_copy(&[1u8, 2, 3]);
+/// let stats = lake.stats();
+/// assert_eq!(stats.used, 3);
+/// assert_eq!(stats.allocations, 1);
+/// assert!(stats.capacity >= stats.used);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LakeStats {
+    /// Bytes handed out since the last reset, including alignment padding (but not the unused
+    /// tail of a chunk the lake moved on from).
+    pub used: usize,
+    /// Bytes of all chunks the lake holds.
+    pub capacity: usize,
+    /// Number of chunks.
+    pub chunks: usize,
+    /// The largest `used` seen by a reset or a stats call since the lake was created.
+    pub high_water: usize,
+    /// Allocations since creation or the last reset (zero-sized ones included).
+    pub allocations: usize,
+}

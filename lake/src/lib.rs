@@ -1,0 +1,46 @@
+//! # lake — arena memory you can trust
+//!
+//! `lake` is a bump arena for programs whose bottleneck is allocation: parsers, packet
+//! pipelines, game loops, request handlers. Allocation is a pointer bump; everything is freed
+//! at once. Every safe function is sound for every input: use-after-reset is a compile error,
+//! impossible requests are typed errors, and the test suite runs under miri with both aliasing
+//! models.
+//!
+//! ```
+//! use lake::Lake;
+//!
+//! let mut lake = Lake::new();
+//! for request in 0..3 {
+//!     let path = lake.alloc_fmt(format_args!("/items/{request}"));
+//!     let parts = lake.alloc_iter(path.split('/').filter(|p| !p.is_empty()));
+//!     assert_eq!(parts.len(), 2);
+//!     lake.reset(); // one free for the whole request
+//! }
+//! ```
+//!
+//! The arena is [`Lake`]; [`LakeBox`] owns a value in a lake and drops it; [`AllocError`]
+//! says why a `try_` allocation failed. `&Lake` implements
+//! [`allocator_api2::alloc::Allocator`], so `allocator_api2::vec::Vec<T, &Lake>` and
+//! `hashbrown::HashMap<K, V, S, &Lake>` allocate from the lake.
+//!
+//! ## Features
+//!
+//! - `std` (default): nothing yet beyond `alloc`; the core is `no_std` + `alloc`.
+#![no_std]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod error;
+#[allow(clippy::module_inception)]
+mod lake;
+pub mod math;
+
+pub use crate::error::AllocError;
+pub use crate::lake::{Lake, LakeBox, LakeBuilder, LakeStats};
+
+/// Re-exported so users name the same `Allocator` trait the lake implements.
+pub use allocator_api2;
