@@ -11,6 +11,9 @@ use crate::error::AllocError;
 use super::growing::{array_layout, Growing};
 use super::{Lake, LakeBox};
 
+// `&self -> &mut T` is the point of an arena: every call gets a fresh block that no other
+// reference can reach (`Lake::bump`), so the returned `&mut` is unique.
+#[allow(clippy::mut_from_ref)]
 impl Lake {
     /// Moves `value` into the lake and returns a mutable reference to it.
     ///
@@ -31,10 +34,9 @@ impl Lake {
     #[inline(always)]
     #[track_caller]
     pub fn alloc<T>(&self, value: T) -> &mut T {
-        match self.try_alloc(value) {
-            Ok(slot) => slot,
-            Err(e) => e.panic(),
-        }
+        let slot = self.bump_or_panic(Layout::new::<T>());
+        // SAFETY: `slot` is a fresh block for one `T` (see `write_value`).
+        unsafe { write_value(slot, value) }
     }
 
     /// Fallible [`alloc`](Lake::alloc): on failure `value` is dropped and the error returned.
@@ -46,14 +48,9 @@ impl Lake {
     /// ```
     #[inline(always)]
     pub fn try_alloc<T>(&self, value: T) -> Result<&mut T, AllocError> {
-        let slot = self.bump(Layout::new::<T>())?.cast::<T>();
-        // SAFETY: `bump` returned a block valid for writes of `size_of::<T>()` bytes, aligned for
-        // `T`, disjoint from every other live allocation and valid while `self` is borrowed.
-        // After the write it holds an initialised `T` that nothing else references.
-        unsafe {
-            slot.as_ptr().write(value);
-            Ok(&mut *slot.as_ptr())
-        }
+        let slot = self.bump(Layout::new::<T>())?;
+        // SAFETY: `slot` is a fresh block for one `T` (see `write_value`).
+        Ok(unsafe { write_value(slot, value) })
     }
 
     /// Reserves room for a `T`, then calls `f` and writes its result there, so large values
@@ -74,10 +71,10 @@ impl Lake {
     #[inline(always)]
     #[track_caller]
     pub fn alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> &mut T {
-        match self.try_alloc_with(f) {
-            Ok(slot) => slot,
-            Err(e) => e.panic(),
-        }
+        let slot = self.bump_or_panic(Layout::new::<T>());
+        // SAFETY: `slot` is a fresh block for one `T` (see `write_value`); if `f` panics,
+        // nothing was written and no reference to the block exists, so it is merely wasted.
+        unsafe { write_value(slot, f()) }
     }
 
     /// Fallible [`alloc_with`](Lake::alloc_with): `f` is not called if there is no room.
@@ -90,13 +87,9 @@ impl Lake {
     /// ```
     #[inline(always)]
     pub fn try_alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, AllocError> {
-        let slot = self.bump(Layout::new::<T>())?.cast::<T>();
-        // SAFETY: as in `try_alloc`; if `f` panics, nothing has been written and the block is
-        // merely wasted, and no reference to it has been created.
-        unsafe {
-            slot.as_ptr().write(f());
-            Ok(&mut *slot.as_ptr())
-        }
+        let slot = self.bump(Layout::new::<T>())?;
+        // SAFETY: as in `alloc_with`.
+        Ok(unsafe { write_value(slot, f()) })
     }
 
     /// Allocates a `T` whose bytes are all zero; `T: Zeroable` guarantees that is a valid `T`.
@@ -152,10 +145,9 @@ impl Lake {
     #[inline]
     #[track_caller]
     pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
-        match self.try_alloc_slice_copy(src) {
-            Ok(slice) => slice,
-            Err(e) => e.panic(),
-        }
+        let dst = self.bump_or_panic(Layout::for_value(src));
+        // SAFETY: `dst` is a fresh block laid out like `src` (see `copy_slice`).
+        unsafe { copy_slice(dst, src) }
     }
 
     /// Fallible [`alloc_slice_copy`](Lake::alloc_slice_copy).
@@ -167,14 +159,9 @@ impl Lake {
     /// ```
     #[inline]
     pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
-        let dst = self.bump(Layout::for_value(src))?.cast::<T>();
-        // SAFETY: the block is valid for `src.len()` values of `T` and aligned for `T`; it is a
-        // fresh block, so it cannot overlap `src`. `T: Copy`, so a bitwise copy is a valid
-        // duplicate, and afterwards all `len` values are initialised.
-        unsafe {
-            core::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_ptr(), src.len());
-            Ok(core::slice::from_raw_parts_mut(dst.as_ptr(), src.len()))
-        }
+        let dst = self.bump(Layout::for_value(src))?;
+        // SAFETY: `dst` is a fresh block laid out like `src` (see `copy_slice`).
+        Ok(unsafe { copy_slice(dst, src) })
     }
 
     /// Clones each element of a slice into the lake.
@@ -186,9 +173,15 @@ impl Lake {
     /// If the lake cannot grow, or if `T::clone` panics.
     ///
     /// ```
+    /// #[derive(Clone, Debug, PartialEq)]
+    /// struct Token<'s> { text: &'s str, line: u32 }
+    ///
     /// let lake = lake::Lake::new();
-    /// let names = lake.alloc_slice_clone(&[String::from("a"), String::from("b")]);
-    /// assert_eq!(names, ["a", "b"]);
+    /// let tokens = [Token { text: "let", line: 1 }, Token { text: "x", line: 1 }];
+    /// let copy = lake.alloc_slice_clone(&tokens);
+    /// copy[1].line = 2;
+    /// assert_eq!(copy[0], tokens[0]);
+    /// assert_ne!(copy[1], tokens[1]);
     /// ```
     #[track_caller]
     pub fn alloc_slice_clone<T: Clone>(&self, src: &[T]) -> &mut [T] {
@@ -303,10 +296,9 @@ impl Lake {
     #[inline]
     #[track_caller]
     pub fn alloc_str(&self, src: &str) -> &mut str {
-        match self.try_alloc_str(src) {
-            Ok(s) => s,
-            Err(e) => e.panic(),
-        }
+        let bytes = self.alloc_slice_copy(src.as_bytes());
+        // SAFETY: the bytes are an exact copy of a `str`, hence valid UTF-8.
+        unsafe { core::str::from_utf8_unchecked_mut(bytes) }
     }
 
     /// Fallible [`alloc_str`](Lake::alloc_str).
@@ -448,10 +440,7 @@ impl Lake {
     #[inline]
     #[track_caller]
     pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
-        match self.try_alloc_layout(layout) {
-            Ok(block) => block,
-            Err(e) => e.panic(),
-        }
+        self.bump_or_panic(layout)
     }
 
     /// Fallible [`alloc_layout`](Lake::alloc_layout).
@@ -508,5 +497,41 @@ impl Lake {
             &mut *slot.as_ptr()
         };
         Ok(LakeBox::from_slot(slot))
+    }
+}
+
+/// Moves `value` into a fresh block and returns the only reference to it.
+///
+/// # Safety
+///
+/// `slot` must come from [`Lake::bump`] (or `bump_or_panic`) for `Layout::new::<T>()` on a lake
+/// borrowed for `'a`: then it is valid for writes of one `T`, aligned, disjoint from every other
+/// live block, and stays valid for `'a` (reset and drop need `&mut Lake`).
+#[inline(always)]
+unsafe fn write_value<'a, T>(slot: NonNull<u8>, value: T) -> &'a mut T {
+    let slot = slot.cast::<T>();
+    // SAFETY: the caller guarantees a writable, aligned, exclusive block for one `T`; after the
+    // write it holds an initialised `T`, and this is the only reference to it.
+    unsafe {
+        slot.as_ptr().write(value);
+        &mut *slot.as_ptr()
+    }
+}
+
+/// Copies `src` into a fresh block and returns the only reference to the copy.
+///
+/// # Safety
+///
+/// `dst` must come from [`Lake::bump`] (or `bump_or_panic`) for `Layout::for_value(src)` on a
+/// lake borrowed for `'a` (see `write_value`).
+#[inline(always)]
+unsafe fn copy_slice<'a, T: Copy>(dst: NonNull<u8>, src: &[T]) -> &'a mut [T] {
+    let dst = dst.cast::<T>();
+    // SAFETY: the block is valid for `src.len()` values of `T`, aligned, and fresh, so it cannot
+    // overlap `src`. `T: Copy`, so the bitwise copy is a valid value, and afterwards all
+    // `src.len()` elements are initialised.
+    unsafe {
+        core::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_ptr(), src.len());
+        core::slice::from_raw_parts_mut(dst.as_ptr(), src.len())
     }
 }

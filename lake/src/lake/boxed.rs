@@ -55,10 +55,19 @@ impl<'a, T> LakeBox<'a, T> {
     /// `Box::leak`; the memory still returns to the lake at the next reset).
     ///
     /// ```
+    /// use std::cell::Cell;
+    ///
+    /// struct Noisy<'a>(&'a Cell<u32>);
+    /// impl Drop for Noisy<'_> {
+    ///     fn drop(&mut self) { self.0.set(self.0.get() + 1) }
+    /// }
+    ///
+    /// let drops = Cell::new(0);
     /// let lake = lake::Lake::new();
-    /// let r: &mut Vec<u8> = lake::LakeBox::leak(lake.alloc_box(vec![1]));
-    /// r.push(2);
-    /// assert_eq!(r, &[1, 2]);
+    /// let noisy: &mut Noisy = lake::LakeBox::leak(lake.alloc_box(Noisy(&drops)));
+    /// assert_eq!(noisy.0.get(), 0);
+    /// drop(lake);
+    /// assert_eq!(drops.get(), 0); // never dropped
     /// ```
     pub fn leak(this: LakeBox<'a, T>) -> &'a mut T {
         let this = ManuallyDrop::new(this);

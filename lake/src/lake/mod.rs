@@ -83,14 +83,15 @@ use chunk::Chunk;
 /// A `Lake` is `Send` (move it to a worker thread) but not `Sync`: allocation mutates the bump
 /// cursor through `&self`, so two threads must not share one.
 pub struct Lake {
-    /// Start of the current chunk; every pointer the lake hands out is derived from it, so it
-    /// carries the chunk's provenance. It is an `AtomicPtr` (always accessed `Relaxed`, from the
-    /// one thread that owns the `!Sync` lake) only so that `Lake: Send` follows from its fields
-    /// without an `unsafe impl`.
-    base: AtomicPtr<u8>,
-    /// Address of the next free byte in the current chunk. Invariant:
-    /// `base.addr() <= pos <= end`, and `pos >= CHUNK_ALIGN > 0`.
-    pos: Cell<usize>,
+    /// The bump cursor: the next free byte of the current chunk. Every pointer the lake hands
+    /// out is derived from it, so it carries the chunk's provenance. It is an `AtomicPtr`
+    /// (always accessed `Relaxed`, from the one thread that owns the `!Sync` lake; on x86-64
+    /// and AArch64 that is a plain load/store) only so that `Lake: Send` follows from its fields
+    /// without an `unsafe impl`. Invariant: `start <= pos.addr() <= end`, and
+    /// `pos.addr() >= CHUNK_ALIGN > 0`.
+    pos: AtomicPtr<u8>,
+    /// Address of the first byte of the current chunk.
+    start: Cell<usize>,
     /// Address one past the usable end of the current chunk.
     end: Cell<usize>,
     /// Allocations since creation or the last reset.
@@ -104,7 +105,7 @@ pub struct Lake {
 /// The chunks of a lake and the bookkeeping needed off the fast path.
 struct ChunkList {
     chunks: Vec<Chunk>,
-    /// Index of the chunk `base`/`pos`/`end` point into (meaningless while `chunks` is empty).
+    /// Index of the chunk `pos`/`start`/`end` point into (meaningless while `chunks` is empty).
     current: usize,
     /// Bytes used in the chunks before `current`.
     used_before: usize,
@@ -199,8 +200,8 @@ impl Lake {
     pub(crate) fn from_config(config: Config) -> Lake {
         let empty = core::ptr::without_provenance_mut::<u8>(CHUNK_ALIGN);
         Lake {
-            base: AtomicPtr::new(empty),
-            pos: Cell::new(CHUNK_ALIGN),
+            pos: AtomicPtr::new(empty),
+            start: Cell::new(CHUNK_ALIGN),
             end: Cell::new(CHUNK_ALIGN),
             allocations: Cell::new(0),
             chunks: RefCell::new(ChunkList {
@@ -235,12 +236,12 @@ impl Lake {
     pub fn reset(&mut self) {
         let used = self.used();
         let zero = self.config.zero_on_reset;
+        let current_used = self.cursor() - self.start.get();
         let list = self.chunks.get_mut();
         list.high_water = list.high_water.max(used);
         if list.chunks.is_empty() {
             return;
         }
-        let current_used = self.pos.get() - self.base.load(Relaxed).addr();
         list.chunks[list.current].filled = current_used;
         // Keep the largest chunk; among equals the latest (it is the warmest in cache).
         let keep = (0..list.chunks.len())
@@ -271,7 +272,7 @@ impl Lake {
     /// Bytes handed out since the last reset, including alignment padding.
     fn used(&self) -> usize {
         let list = self.chunks.borrow();
-        list.used_before + (self.pos.get() - self.base.load(Relaxed).addr())
+        list.used_before + (self.cursor() - self.start.get())
     }
 
     /// Reports usage: bytes used and reserved, chunk count, high-water mark, allocation count.
@@ -299,9 +300,15 @@ impl Lake {
 
     /// Points the bump cursor at the start of a chunk.
     fn enter_chunk(&self, start: core::ptr::NonNull<u8>, capacity: usize) {
-        self.base.store(start.as_ptr(), Relaxed);
-        self.pos.set(start.as_ptr().addr());
+        self.pos.store(start.as_ptr(), Relaxed);
+        self.start.set(start.as_ptr().addr());
         self.end.set(start.as_ptr().addr() + capacity);
+    }
+
+    /// Address of the bump cursor.
+    #[inline(always)]
+    fn cursor(&self) -> usize {
+        self.pos.load(Relaxed).addr()
     }
 }
 

@@ -19,29 +19,45 @@ impl Lake {
     /// is reset or dropped (both need `&mut self`) or it is freed with [`Lake::free_last`].
     #[inline(always)]
     pub(crate) fn bump(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        match bump::bump_up(
-            self.pos.get(),
-            self.end.get(),
-            layout.size(),
-            layout.align(),
-        ) {
-            Some(b) => {
-                self.pos.set(b.new_pos);
-                self.allocations.set(self.allocations.get().wrapping_add(1));
-                Ok(self.pointer_to(b.start))
-            }
+        match self.bump_fast(layout) {
+            Some(block) => Ok(block),
             None => self.bump_slow(layout),
         }
     }
 
-    /// A pointer to `addr` in the current chunk, with the chunk's provenance.
+    /// [`Lake::bump`] for the infallible functions: the same fast path, and a cold path that
+    /// panics itself, so the inlined caller gets the pointer in a register and needs no stack
+    /// frame for an error value.
     #[inline(always)]
-    fn pointer_to(&self, addr: usize) -> NonNull<u8> {
-        let ptr = self.base.load(Relaxed).with_addr(addr);
-        // SAFETY: callers pass an address at or above `pos`, and `pos >= CHUNK_ALIGN > 0` is an
-        // invariant of `Lake` (set by `from_config` and `enter_chunk`, which only store chunk
-        // addresses or `CHUNK_ALIGN`), so the pointer is not null.
-        unsafe { NonNull::new_unchecked(ptr) }
+    #[track_caller]
+    pub(crate) fn bump_or_panic(&self, layout: Layout) -> NonNull<u8> {
+        match self.bump_fast(layout) {
+            Some(block) => block,
+            None => self.bump_slow_or_panic(layout),
+        }
+    }
+
+    /// One bump in the current chunk, if it has room.
+    #[inline(always)]
+    fn bump_fast(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let pos = self.pos.load(Relaxed);
+        let b = bump::bump_up(pos.addr(), self.end.get(), layout.size(), layout.align())?;
+        self.pos.store(pos.with_addr(b.new_pos), Relaxed);
+        self.allocations.set(self.allocations.get().wrapping_add(1));
+        // SAFETY: `b.start >= pos.addr() >= CHUNK_ALIGN > 0` (an invariant of `Lake`, set by
+        // `from_config` and `enter_chunk`, which store only chunk addresses or `CHUNK_ALIGN`),
+        // so the pointer is not null.
+        Some(unsafe { NonNull::new_unchecked(pos.with_addr(b.start)) })
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn bump_slow_or_panic(&self, layout: Layout) -> NonNull<u8> {
+        match self.bump_slow(layout) {
+            Ok(block) => block,
+            Err(e) => e.panic(),
+        }
     }
 
     /// The growth path: a zero-sized request that the fast path could not align, a retained
@@ -56,7 +72,7 @@ impl Lake {
             return Ok(dangling(layout.align()));
         }
         let mut list = self.chunks.borrow_mut();
-        let used_here = self.pos.get() - self.base.load(Relaxed).addr();
+        let used_here = self.cursor() - self.start.get();
 
         // A chunk kept after the current one (a rewind moved the cursor back) is reused first.
         let next = list.current + 1;
@@ -75,7 +91,7 @@ impl Lake {
             Some(found) => found,
             None => {
                 if self.config.fixed {
-                    let remaining = self.end.get() - self.pos.get();
+                    let remaining = self.end.get() - self.cursor();
                     return Err(AllocError::CapacityExceeded {
                         requested,
                         remaining,
@@ -116,12 +132,10 @@ impl Lake {
         drop(list);
         self.enter_chunk(start, capacity);
 
-        let b = bump::bump_up(self.pos.get(), self.end.get(), requested, layout.align())
-            // Unreachable: the chunk was chosen or sized to fit (see `chunk::fit_size`).
-            .ok_or(AllocError::OutOfMemory { requested })?;
-        self.pos.set(b.new_pos);
-        self.allocations.set(self.allocations.get().wrapping_add(1));
-        Ok(self.pointer_to(b.start))
+        // The chunk was chosen or sized to fit (see `chunk::fit_size`), so this succeeds; the
+        // error is unreachable but cheaper to keep than to argue away with `unsafe`.
+        self.bump_fast(layout)
+            .ok_or(AllocError::OutOfMemory { requested })
     }
 
     /// Resizes the block at `ptr` of `old_size` bytes to `new_size` bytes without moving it, if
@@ -135,13 +149,13 @@ impl Lake {
         new_size: usize,
     ) -> bool {
         let start = ptr.as_ptr().addr();
-        let chunk_start = self.base.load(Relaxed).addr();
-        if !bump::is_last(start, old_size, self.pos.get(), chunk_start) {
+        let pos = self.pos.load(Relaxed);
+        if !bump::is_last(start, old_size, pos.addr(), self.start.get()) {
             return false;
         }
         match bump::resize_last(start, new_size, self.end.get()) {
             Some(new_pos) => {
-                self.pos.set(new_pos);
+                self.pos.store(pos.with_addr(new_pos), Relaxed);
                 true
             }
             None => false,
@@ -153,20 +167,16 @@ impl Lake {
     #[inline]
     pub(crate) fn free_last(&self, ptr: NonNull<u8>, size: usize) {
         let start = ptr.as_ptr().addr();
-        if bump::is_last(start, size, self.pos.get(), self.base.load(Relaxed).addr()) {
-            self.pos.set(start);
+        let pos = self.pos.load(Relaxed);
+        if bump::is_last(start, size, pos.addr(), self.start.get()) {
+            self.pos.store(pos.with_addr(start), Relaxed);
         }
     }
 
     /// Whether the block at `ptr` of `size` bytes is the last allocation in the current chunk.
     #[inline]
     pub(crate) fn is_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
-        bump::is_last(
-            ptr.as_ptr().addr(),
-            size,
-            self.pos.get(),
-            self.base.load(Relaxed).addr(),
-        )
+        bump::is_last(ptr.as_ptr().addr(), size, self.cursor(), self.start.get())
     }
 }
 

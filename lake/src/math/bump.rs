@@ -24,15 +24,19 @@ pub const fn align_up(addr: usize, align: usize) -> Option<usize> {
 /// Reserves `size` bytes aligned to `align` at or after the cursor `pos`, if they end at or
 /// before `limit`. Bumps upward, so the last allocation can later grow in place.
 ///
-/// Total over all inputs: an impossible request returns `None`, never a wrapped value. On the
-/// fast path this compiles to an add (skipped for `align == 1`), a subtract and a compare.
+/// Total over all inputs: an impossible request returns `None`, never a wrapped value. The
+/// padding is computed from `pos` alone (`-pos mod align`), so for a constant `size` the
+/// compiler proves `padding + size` cannot overflow and the fast path is a subtract and a
+/// compare (plus a negate and a mask when `align > 1`).
 #[inline(always)]
 pub fn bump_up(pos: usize, limit: usize, size: usize, align: usize) -> Option<Bump> {
-    let start = align_up(pos, align)?;
-    let room = limit.checked_sub(start)?;
-    if size > room {
+    let room = limit.checked_sub(pos)?;
+    let padding = pos.wrapping_neg() & (align - 1);
+    let needed = padding.checked_add(size)?;
+    if needed > room {
         return None;
     }
+    let start = pos + padding;
     Some(Bump {
         start,
         new_pos: start + size,
@@ -64,7 +68,7 @@ mod tests {
         let (pos, limit, size, align) = (pos as u128, limit as u128, size as u128, align as u128);
         let start = pos.div_ceil(align) * align;
         let end = start + size;
-        (start <= usize::MAX as u128 && end <= limit).then(|| Bump {
+        (start <= usize::MAX as u128 && end <= limit).then_some(Bump {
             start: start as usize,
             new_pos: end as usize,
         })
