@@ -92,9 +92,10 @@ impl Lake {
     ) -> Result<NonNull<[u8]>, ApiAllocError> {
         let (old, new) = (old_layout.size(), new_layout.size());
         let aligned = ptr.as_ptr().addr() % new_layout.align() == 0;
-        if aligned
-            && (self.resize_in_place(ptr, old, new) || (new <= old && !self.is_last(ptr, old)))
-        {
+        // A zero-size block may be a dangling pointer without provenance that merely shares the
+        // cursor's address, so only a non-empty block is resized by moving the cursor.
+        let moved_cursor = aligned && old > 0 && self.resize_in_place(ptr, old, new);
+        if moved_cursor || (aligned && new <= old && !self.is_last(ptr, old)) {
             // Grown or shrunk by moving the cursor, or shrunk in the middle of the chunk (the
             // tail bytes stay reserved until reset).
             return Ok(NonNull::slice_from_raw_parts(ptr, new));
