@@ -1,1 +1,2 @@
-//! Placeholder; see the crate's tests.
+//! Placeholder; the runnable examples live in `examples/` (`cargo run -p lake-examples
+//! --example tour`).

@@ -37,7 +37,7 @@ extern crate std;
 mod error;
 #[allow(clippy::module_inception)]
 mod lake;
-pub mod math;
+mod math;
 
 pub use crate::error::AllocError;
 pub use crate::lake::{Lake, LakeBox, LakeBuilder, LakeStats};

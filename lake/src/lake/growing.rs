@@ -38,6 +38,15 @@ impl<'a, T> Growing<'a, T> {
                 cap: usize::MAX,
             });
         }
+        if cap == 0 {
+            // Nothing to reserve yet: the first push takes a block.
+            return Ok(Growing {
+                lake,
+                ptr: NonNull::dangling(),
+                len: 0,
+                cap: 0,
+            });
+        }
         let ptr = lake.bump(array_layout::<T>(cap)?)?.cast::<T>();
         Ok(Growing {
             lake,
@@ -91,7 +100,9 @@ impl<'a, T> Growing<'a, T> {
         // `new_cap >= len` slots, disjoint from the old one. The values are moved (bitwise),
         // and the old slots are never read again: `ptr` now points at `fresh`.
         unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), fresh.as_ptr(), self.len) };
-        self.lake.free_last(self.ptr.cast(), old_bytes);
+        if old_bytes > 0 {
+            self.lake.free_last(self.ptr.cast(), old_bytes);
+        }
         self.ptr = fresh;
         self.cap = new_cap;
         Ok(())
@@ -106,7 +117,7 @@ impl<'a, T> Growing<'a, T> {
     /// reserved bytes to the lake when the block is its last allocation.
     pub(crate) fn into_slice(self) -> &'a mut [T] {
         let this = ManuallyDrop::new(self);
-        if size_of::<T>() != 0 && this.cap > this.len {
+        if size_of::<T>() != 0 && this.cap > this.len && this.len > 0 {
             let elem = size_of::<T>();
             this.lake
                 .resize_in_place(this.ptr.cast(), this.cap * elem, this.len * elem);
@@ -147,7 +158,7 @@ impl<T> Drop for Growing<'_, T> {
         self.len = 0;
         // SAFETY: the slice covers exactly the initialised values, which nothing else owns.
         unsafe { core::ptr::drop_in_place(values) };
-        if size_of::<T>() != 0 {
+        if size_of::<T>() != 0 && self.cap > 0 {
             self.lake
                 .free_last(self.ptr.cast(), self.cap * size_of::<T>());
         }

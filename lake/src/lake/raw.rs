@@ -60,8 +60,8 @@ impl Lake {
         }
     }
 
-    /// The growth path: a zero-sized request that the fast path could not align, a retained
-    /// chunk after the current one, or a new chunk.
+    /// The growth path: a zero-sized request that the fast path could not align, or a new
+    /// chunk (the current one is always the last in the list).
     #[cold]
     #[inline(never)]
     fn bump_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
@@ -74,63 +74,39 @@ impl Lake {
         let mut list = self.chunks.borrow_mut();
         let used_here = self.cursor() - self.start.get();
 
-        // A chunk kept after the current one (a rewind moved the cursor back) is reused first.
-        let next = list.current + 1;
-        let retained = list
-            .chunks
-            .iter_mut()
-            .enumerate()
-            .skip(next)
-            .find_map(|(i, c)| {
-                let start = c.start();
-                let addr = start.as_ptr().addr();
-                bump::bump_up(addr, addr + c.capacity(), requested, layout.align())
-                    .map(|_| (i, start, c.capacity()))
+        if self.config.fixed {
+            let remaining = self.end.get() - self.cursor();
+            return Err(AllocError::CapacityExceeded {
+                requested,
+                remaining,
             });
-        let (index, start, capacity) = match retained {
-            Some(found) => found,
-            None => {
-                if self.config.fixed {
-                    let remaining = self.end.get() - self.cursor();
-                    return Err(AllocError::CapacityExceeded {
-                        requested,
-                        remaining,
-                    });
-                }
-                let fit = chunk::fit_size(requested, layout.align())
-                    .ok_or(AllocError::OutOfMemory { requested })?;
-                let prev = list.chunks.last().map(Chunk::capacity);
-                let wanted =
-                    chunk::next_size(prev, self.config.first_chunk, self.config.max_chunk, fit)
-                        .ok_or(AllocError::OutOfMemory { requested: fit })?;
-                let size = chunk::within_limit(wanted, fit, list.capacity, self.config.limit)
-                    .ok_or(AllocError::LimitExceeded {
-                        requested,
-                        limit: self.config.limit.unwrap_or(usize::MAX),
-                        allocated: list.capacity,
-                    })?;
-                let mut fresh =
-                    Chunk::try_new(size).ok_or(AllocError::OutOfMemory { requested: size })?;
-                let start = fresh.start();
-                list.capacity += size;
-                list.chunks.push(fresh);
-                (list.chunks.len() - 1, start, size)
-            }
-        };
+        }
+        let fit = chunk::fit_size(requested, layout.align())
+            .ok_or(AllocError::OutOfMemory { requested })?;
+        let prev = list.chunks.last().map(Chunk::capacity);
+        let wanted = chunk::next_size(prev, self.config.first_chunk, self.config.max_chunk, fit)
+            .ok_or(AllocError::OutOfMemory { requested: fit })?;
+        let size = chunk::within_limit(wanted, fit, list.capacity, self.config.limit).ok_or(
+            AllocError::LimitExceeded {
+                requested,
+                limit: self.config.limit.unwrap_or(usize::MAX),
+                allocated: list.capacity,
+            },
+        )?;
+        let mut fresh = Chunk::try_new(size).ok_or(AllocError::OutOfMemory { requested: size })?;
+        let start = fresh.start();
 
-        // Leave the current chunk (if any) and enter the chosen one.
-        if !list.chunks.is_empty() && index != list.current {
-            let current = list.current;
-            if let Some(left) = list.chunks.get_mut(current) {
-                if current < index {
-                    left.filled = used_here;
-                }
-            }
+        // Leave the current chunk (if any), recording how much of it was used, and enter the
+        // new one, which becomes the last in the list.
+        if let Some(left) = list.chunks.last_mut() {
+            left.filled = used_here;
             list.used_before += used_here;
         }
-        list.current = index;
+        list.capacity += size;
+        list.chunks.push(fresh);
+        list.current = list.chunks.len() - 1;
         drop(list);
-        self.enter_chunk(start, capacity);
+        self.enter_chunk(start, size);
 
         // The chunk was chosen or sized to fit (see `chunk::fit_size`), so this succeeds; the
         // error is unreachable but cheaper to keep than to argue away with `unsafe`.

@@ -22,6 +22,8 @@ pub struct LakeStats {
     pub chunks: usize,
     /// The largest `used` seen by a reset or a stats call since the lake was created.
     pub high_water: usize,
-    /// Allocations since creation or the last reset (zero-sized ones included).
+    /// Blocks handed out since creation or the last reset, zero-sized ones included. A block
+    /// that grows (`alloc_iter`, `alloc_fmt`, a `Vec` in the lake) counts once, plus once more
+    /// each time it cannot grow in place and moves.
     pub allocations: usize,
 }
