@@ -168,8 +168,13 @@ fn step(title: &str) {
 
 /// Prints a lake's statistics on one line.
 fn show(label: &str, s: LakeStats) {
+    // The allocation count needs lake's `count-allocations` feature (it costs a store per
+    // allocation); without it `allocations` is `None`.
+    let allocations = s
+        .allocations
+        .map_or_else(|| "not counted".to_string(), |n| n.to_string());
     println!(
-        "  [{label}] used {} B, capacity {} B, chunks {}, high water {} B, allocations {}",
-        s.used, s.capacity, s.chunks, s.high_water, s.allocations
+        "  [{label}] used {} B, capacity {} B, chunks {}, high water {} B, allocations {allocations}",
+        s.used, s.capacity, s.chunks, s.high_water
     );
 }

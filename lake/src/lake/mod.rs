@@ -94,7 +94,9 @@ pub struct Lake {
     start: Cell<usize>,
     /// Address one past the usable end of the current chunk.
     end: Cell<usize>,
-    /// Allocations since creation or the last reset.
+    /// Allocations since creation or the last reset (only with `count-allocations`: the
+    /// counter is a store per allocation, which the fast path otherwise does not pay).
+    #[cfg(feature = "count-allocations")]
     allocations: Cell<usize>,
     /// Everything the fast path does not need. Borrowed only inside lake methods that run no
     /// user code while the borrow is held, so the borrow can never fail.
@@ -203,6 +205,7 @@ impl Lake {
             pos: AtomicPtr::new(empty),
             start: Cell::new(CHUNK_ALIGN),
             end: Cell::new(CHUNK_ALIGN),
+            #[cfg(feature = "count-allocations")]
             allocations: Cell::new(0),
             chunks: RefCell::new(ChunkList {
                 chunks: Vec::new(),
@@ -266,6 +269,7 @@ impl Lake {
         let capacity = kept.capacity();
         list.chunks.push(kept);
         self.enter_chunk(start, capacity);
+        #[cfg(feature = "count-allocations")]
         self.allocations.set(0);
     }
 
@@ -275,15 +279,18 @@ impl Lake {
         list.used_before + (self.cursor() - self.start.get())
     }
 
-    /// Reports usage: bytes used and reserved, chunk count, high-water mark, allocation count.
+    /// Reports usage: bytes used and reserved, chunk count, high-water mark, and (with the
+    /// `count-allocations` feature) the allocation count.
     ///
     /// ```
     /// let lake = lake::Lake::with_capacity(1024);
     /// lake.alloc(1u32);
     /// lake.alloc(2u32);
     /// let stats = lake.stats();
-    /// assert_eq!((stats.used, stats.allocations, stats.chunks), (8, 2, 1));
-    /// assert_eq!(stats.capacity, 1024);
+    /// assert_eq!((stats.used, stats.chunks, stats.capacity), (8, 1, 1024));
+    /// if cfg!(feature = "count-allocations") {
+    ///     assert_eq!(stats.allocations, Some(2));
+    /// }
     /// ```
     pub fn stats(&self) -> LakeStats {
         let used = self.used();
@@ -294,7 +301,10 @@ impl Lake {
             capacity: list.capacity,
             chunks: list.chunks.len(),
             high_water: list.high_water,
-            allocations: self.allocations.get(),
+            #[cfg(feature = "count-allocations")]
+            allocations: Some(self.allocations.get()),
+            #[cfg(not(feature = "count-allocations"))]
+            allocations: None,
         }
     }
 
@@ -303,6 +313,13 @@ impl Lake {
         self.pos.store(start.as_ptr(), Relaxed);
         self.start.set(start.as_ptr().addr());
         self.end.set(start.as_ptr().addr() + capacity);
+    }
+
+    /// Counts one allocation (a no-op without the `count-allocations` feature).
+    #[inline(always)]
+    fn count_allocation(&self) {
+        #[cfg(feature = "count-allocations")]
+        self.allocations.set(self.allocations.get().wrapping_add(1));
     }
 
     /// Address of the bump cursor.

@@ -41,9 +41,9 @@ impl Lake {
     #[inline(always)]
     fn bump_fast(&self, layout: Layout) -> Option<NonNull<u8>> {
         let pos = self.pos.load(Relaxed);
-        let b = bump::bump_up(pos.addr(), self.end.get(), layout.size(), layout.align())?;
+        let b = bump::bump_up(pos.addr(), self.end.get(), layout)?;
         self.pos.store(pos.with_addr(b.new_pos), Relaxed);
-        self.allocations.set(self.allocations.get().wrapping_add(1));
+        self.count_allocation();
         // SAFETY: `b.start >= pos.addr() >= CHUNK_ALIGN > 0` (an invariant of `Lake`, set by
         // `from_config` and `enter_chunk`, which store only chunk addresses or `CHUNK_ALIGN`),
         // so the pointer is not null.
@@ -68,7 +68,7 @@ impl Lake {
         let requested = layout.size();
         if requested == 0 {
             // Zero-sized blocks need no memory; any non-null aligned address will do.
-            self.allocations.set(self.allocations.get().wrapping_add(1));
+            self.count_allocation();
             return Ok(dangling(layout.align()));
         }
         let mut list = self.chunks.borrow_mut();

@@ -1,5 +1,7 @@
 //! Bump-pointer arithmetic: where the next allocation starts and where the cursor moves.
 
+use core::alloc::Layout;
+
 /// A successful bump: the allocation occupies `start..new_pos`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bump {
@@ -21,26 +23,28 @@ pub const fn align_up(addr: usize, align: usize) -> Option<usize> {
     }
 }
 
-/// Reserves `size` bytes aligned to `align` at or after the cursor `pos`, if they end at or
-/// before `limit`. Bumps upward, so the last allocation can later grow in place.
+/// Reserves a block for `layout` at or after the cursor `pos`, if it ends at or before `limit`.
+/// Bumps upward, so the last allocation can later grow in place.
 ///
-/// Total over all inputs: an impossible request returns `None`, never a wrapped value. The
-/// padding is computed from `pos` alone (`-pos mod align`), so for a constant `size` the
-/// compiler proves `padding + size` cannot overflow and the fast path is a subtract and a
-/// compare (plus a negate and a mask when `align > 1`).
+/// Total over all inputs: an impossible request returns `None`, never a wrapped value. Why the
+/// wrapping arithmetic is exact: `Layout` guarantees `size + align - 1 <= isize::MAX`, so the
+/// true distance from `pos` to the block's end (padding `< align` plus `size`) is below
+/// `2^(usize::BITS - 1)` and the wrapping difference `new_pos - pos` equals it. Comparing that
+/// distance with `room = limit - pos` therefore decides both "fits" and "no overflow" at once,
+/// and when it fits, `start <= new_pos <= limit` cannot have wrapped.
+///
+/// On the fast path this is a subtract and a compare (plus an add and a mask when
+/// `align > 1`); for `align == 1` the distance folds to `size`.
 #[inline(always)]
-pub fn bump_up(pos: usize, limit: usize, size: usize, align: usize) -> Option<Bump> {
+pub fn bump_up(pos: usize, limit: usize, layout: Layout) -> Option<Bump> {
     let room = limit.checked_sub(pos)?;
-    let padding = pos.wrapping_neg() & (align - 1);
-    let needed = padding.checked_add(size)?;
-    if needed > room {
+    let mask = layout.align() - 1;
+    let start = pos.wrapping_add(mask) & !mask;
+    let new_pos = start.wrapping_add(layout.size());
+    if new_pos.wrapping_sub(pos) > room {
         return None;
     }
-    let start = pos + padding;
-    Some(Bump {
-        start,
-        new_pos: start + size,
-    })
+    Some(Bump { start, new_pos })
 }
 
 /// Whether the block `start..start + old_size` is the last allocation before `pos` in a chunk
@@ -95,7 +99,10 @@ mod tests {
             pos in near_edges(), limit in near_edges(), size in near_edges(), shift in 0u32..63,
         ) {
             let align = 1usize << shift;
-            prop_assert_eq!(bump_up(pos, limit, size, align), model(pos, limit, size, align));
+            // Every size a `Layout` accepts for this alignment, including the largest.
+            let size = size.min(isize::MAX as usize - (align - 1));
+            let layout = Layout::from_size_align(size, align).unwrap();
+            prop_assert_eq!(bump_up(pos, limit, layout), model(pos, limit, size, align));
         }
 
         #[test]

@@ -99,7 +99,8 @@ mod tests {
             let fit = fit_size(size, align).unwrap();
             prop_assert_eq!(fit % CHUNK_ALIGN, 0);
             let base = base_blocks * CHUNK_ALIGN;
-            let bump = crate::math::bump::bump_up(base, base + fit, size, align);
+            let layout = core::alloc::Layout::from_size_align(size, align).unwrap();
+            let bump = crate::math::bump::bump_up(base, base + fit, layout);
             prop_assert!(bump.is_some());
         }
 
