@@ -369,11 +369,14 @@ impl Lake {
             text: Growing::with_capacity(self, 0)?,
             failure: None,
         };
-        if fmt::write(&mut writer, args).is_err() {
-            match writer.failure {
-                Some(e) => return Err(e),
-                None => panic!("a formatting trait implementation returned an error"),
-            }
+        let formatted = fmt::write(&mut writer, args);
+        // An allocation failure is reported even if a `Display` impl swallowed the error it got
+        // from the writer: the text would be missing a piece.
+        if let Some(e) = writer.failure {
+            return Err(e);
+        }
+        if formatted.is_err() {
+            panic!("a formatting trait implementation returned an error");
         }
         let bytes = writer.text.into_slice();
         // SAFETY: every byte came from a `&str` passed to `write_str`, appended whole and in
@@ -387,6 +390,11 @@ impl Lake {
     ///
     /// If the iterator panics, the items collected so far are dropped and the lake stays
     /// consistent.
+    ///
+    /// Memory: a collection of unknown length grows by doubling; when it must move (something
+    /// else was allocated after it, or its chunk is full) the old copy stays in the lake until
+    /// the next reset, so under a [limit](crate::LakeBuilder::limit) it may need up to about
+    /// twice its final size. Near a fixed capacity or a limit it grows to the exact size.
     ///
     /// # Panics
     ///
@@ -415,7 +423,12 @@ impl Lake {
     /// ```
     pub fn try_alloc_iter<I: IntoIterator>(&self, iter: I) -> Result<&mut [I::Item], AllocError> {
         let iter = iter.into_iter();
-        let mut run = Growing::with_capacity(self, iter.size_hint().0)?;
+        // The size hint's lower bound is only a hint: if reserving it fails, collect anyway and
+        // fail only when an item actually does not fit.
+        let mut run = match Growing::with_capacity(self, iter.size_hint().0) {
+            Ok(run) => run,
+            Err(_) => Growing::with_capacity(self, 0)?,
+        };
         for item in iter {
             run.push(item)?;
         }

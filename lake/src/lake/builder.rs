@@ -165,8 +165,10 @@ impl LakeBuilder {
         }
         let size = chunk::round_chunk(requested).ok_or(AllocError::OutOfMemory { requested })?;
         let mut first = Chunk::try_new(size).ok_or(AllocError::OutOfMemory { requested: size })?;
-        // A fixed lake offers exactly the bytes asked for, not the rounded-up chunk.
-        let usable = if self.config.fixed { requested } else { size };
+        // The lake offers exactly the bytes asked for, not the rounded-up allocation: a fixed
+        // lake never holds more, and a limit is never crossed by rounding.
+        first.limit_to(requested);
+        let usable = first.capacity();
         let start = first.start();
         {
             let mut list = lake.chunks.borrow_mut();

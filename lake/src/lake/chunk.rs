@@ -55,4 +55,23 @@ impl Chunk {
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
     }
+
+    /// Offers only the first `usable` bytes from now on (a fixed lake offers exactly what was
+    /// asked for, not the rounded-up allocation).
+    pub(crate) fn limit_to(&mut self, usable: usize) {
+        self.capacity = self.capacity.min(usable);
+    }
+
+    /// Zeroes the first `len` bytes (clamped to the capacity).
+    ///
+    /// Callers must hold `&mut Lake` (no block in this chunk is borrowed), which `reset`, the only
+    /// caller, does.
+    pub(crate) fn zero_prefix(&mut self, len: usize) {
+        let len = len.min(self.capacity);
+        let start = self.start();
+        // SAFETY: `start` carries the provenance of the chunk's allocation, which holds at least
+        // `capacity >= len` bytes; writing bytes needs no initialised contents; and the caller
+        // guarantees that no reference into the chunk is alive.
+        unsafe { start.as_ptr().write_bytes(0, len) };
+    }
 }

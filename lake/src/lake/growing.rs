@@ -84,28 +84,48 @@ impl<'a, T> Growing<'a, T> {
         if needed <= self.cap {
             return Ok(());
         }
-        let new_cap = needed.max(self.cap.saturating_mul(2)).max(4);
-        let new_layout = array_layout::<T>(new_cap)?;
+        // Doubling keeps pushes amortised O(1); near the end of a fixed lake or a limit the
+        // exact size may still fit where the doubled one does not, so it is tried second.
+        let doubled = needed.max(self.cap.saturating_mul(2)).max(4);
+        let candidates = [doubled, needed];
         let old_bytes = self.cap * size_of::<T>();
-        if self.cap > 0
-            && self
-                .lake
-                .resize_in_place(self.ptr.cast(), old_bytes, new_layout.size())
-        {
-            self.cap = new_cap;
+        if self.cap > 0 {
+            for cap in candidates {
+                let Ok(layout) = array_layout::<T>(cap) else {
+                    continue;
+                };
+                if self
+                    .lake
+                    .resize_in_place(self.ptr.cast(), old_bytes, layout.size())
+                {
+                    self.cap = cap;
+                    return Ok(());
+                }
+            }
+        }
+        let mut failure = None;
+        for cap in candidates {
+            let fresh = match array_layout::<T>(cap).and_then(|layout| self.lake.bump(layout)) {
+                Ok(block) => block.cast::<T>(),
+                Err(e) => {
+                    failure = Some(e);
+                    continue;
+                }
+            };
+            // SAFETY: the old block holds `len` initialised values; `fresh` is a new block of
+            // `cap >= len` slots, disjoint from the old one. The values are moved (bitwise), and
+            // the old slots are never read again: `ptr` now points at `fresh`.
+            unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), fresh.as_ptr(), self.len) };
+            if old_bytes > 0 {
+                self.lake.free_last(self.ptr.cast(), old_bytes);
+            }
+            self.ptr = fresh;
+            self.cap = cap;
             return Ok(());
         }
-        let fresh = self.lake.bump(new_layout)?.cast::<T>();
-        // SAFETY: the old block holds `len` initialised values; `fresh` is a new block of
-        // `new_cap >= len` slots, disjoint from the old one. The values are moved (bitwise),
-        // and the old slots are never read again: `ptr` now points at `fresh`.
-        unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), fresh.as_ptr(), self.len) };
-        if old_bytes > 0 {
-            self.lake.free_last(self.ptr.cast(), old_bytes);
-        }
-        self.ptr = fresh;
-        self.cap = new_cap;
-        Ok(())
+        Err(failure.unwrap_or(AllocError::OutOfMemory {
+            requested: usize::MAX,
+        }))
     }
 
     /// Number of values pushed so far.

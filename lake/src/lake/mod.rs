@@ -220,7 +220,8 @@ impl Lake {
 
     /// Frees every allocation at once. Keeps the largest chunk (so a steady workload stops
     /// calling the global allocator) and releases the others; with
-    /// [`zero_on_reset`](LakeBuilder::zero_on_reset) the kept chunk's used bytes are zeroed.
+    /// [`zero_on_reset`](LakeBuilder::zero_on_reset) every byte handed out since the last reset
+    /// is zeroed first, in the released chunks as well as the kept one.
     ///
     /// Takes `&mut self`: every reference into the lake must be dead, which the compiler checks.
     ///
@@ -246,21 +247,22 @@ impl Lake {
             return;
         }
         list.chunks[list.current].filled = current_used;
-        // Keep the largest chunk; among equals the latest (it is the warmest in cache).
+        if zero {
+            // Every byte handed out since the last reset lies below its chunk's `filled` mark
+            // (bytes given back above the cursor were zeroed when they were given back), so
+            // this wipes all of them, in the chunks that are freed as well as the one kept.
+            for chunk in &mut list.chunks {
+                let filled = chunk.filled;
+                chunk.zero_prefix(filled);
+            }
+        }
+        // Keep the largest chunk; among equals the latest (it is the warmest in cache):
+        // `max_by_key` returns the last of equal maxima.
         let keep = (0..list.chunks.len())
-            .rev()
             .max_by_key(|&i| list.chunks[i].capacity())
             .unwrap_or(0);
         let mut kept = list.chunks.swap_remove(keep);
         list.chunks.clear();
-        if zero {
-            let filled = kept.filled;
-            let start = kept.start();
-            // SAFETY: `start` is valid for writes of the chunk's `capacity` bytes (it carries the
-            // provenance of the chunk's allocation), `filled <= capacity`, and `&mut self` proves
-            // no reference into the lake is alive, so no one observes the bytes being zeroed.
-            unsafe { start.as_ptr().write_bytes(0, filled) };
-        }
         kept.filled = 0;
         list.capacity = kept.capacity();
         list.used_before = 0;

@@ -93,6 +93,9 @@ impl Lake {
                 allocated: list.capacity,
             },
         )?;
+        list.chunks
+            .try_reserve(1)
+            .map_err(|_| AllocError::OutOfMemory { requested: size })?;
         let mut fresh = Chunk::try_new(size).ok_or(AllocError::OutOfMemory { requested: size })?;
         let start = fresh.start();
 
@@ -131,21 +134,37 @@ impl Lake {
         }
         match bump::resize_last(start, new_size, self.end.get()) {
             Some(new_pos) => {
-                self.pos.store(pos.with_addr(new_pos), Relaxed);
+                self.move_cursor(pos, new_pos);
                 true
             }
             None => false,
         }
     }
 
+    /// Moves the cursor from `pos` to `new_pos` within the current chunk. Bytes given back by
+    /// moving it down are zeroed when the lake zeroes on reset, so that a later reset, which
+    /// wipes what lies below the cursor, leaves none of them behind.
+    fn move_cursor(&self, pos: *mut u8, new_pos: usize) {
+        if self.config.zero_on_reset && new_pos < pos.addr() {
+            let released = pos.with_addr(new_pos);
+            // SAFETY: callers pass `start <= new_pos < pos.addr() <= end`, so the range lies in
+            // the current chunk, whose provenance `pos` carries; it belonged to the block being
+            // freed or shrunk, which its owner no longer uses (`free_last` / `resize_in_place`
+            // contracts), and writing bytes needs no initialised contents.
+            unsafe { released.write_bytes(0, pos.addr() - new_pos) };
+        }
+        self.pos.store(pos.with_addr(new_pos), Relaxed);
+    }
+
     /// Gives back the block at `ptr` of `size` bytes if it is the last allocation; otherwise
-    /// its bytes stay reserved until the next reset.
+    /// its bytes stay reserved until the next reset. The caller must own the block and not use
+    /// it afterwards (with `zero_on_reset` its bytes are zeroed here).
     #[inline]
     pub(crate) fn free_last(&self, ptr: NonNull<u8>, size: usize) {
         let start = ptr.as_ptr().addr();
         let pos = self.pos.load(Relaxed);
         if bump::is_last(start, size, pos.addr(), self.start.get()) {
-            self.pos.store(pos.with_addr(start), Relaxed);
+            self.move_cursor(pos, start);
         }
     }
 

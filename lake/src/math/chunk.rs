@@ -33,7 +33,8 @@ pub fn fit_size(size: usize, align: usize) -> Option<usize> {
 pub fn next_size(prev: Option<usize>, first: usize, max_chunk: usize, fit: usize) -> Option<usize> {
     let grown = match prev {
         None => first,
-        Some(prev) => prev.saturating_mul(2).min(max_chunk.max(first)),
+        // Never below `first`: a lake built with a tiny capacity still grows in real chunks.
+        Some(prev) => prev.saturating_mul(2).clamp(first, max_chunk.max(first)),
     };
     round_chunk(grown.max(fit))
 }
@@ -73,6 +74,8 @@ mod tests {
         // A request larger than the cap gets a chunk of its own size.
         assert_eq!(next_size(Some(4096), 512, 4096, 10_000), Some(10_000));
         assert_eq!(next_size(Some(usize::MAX), 512, usize::MAX, 16), None);
+        // A zero-capacity first chunk is followed by a normal one, not by `fit`-sized slivers.
+        assert_eq!(next_size(Some(0), 512, 4096, 16), Some(512));
     }
 
     #[test]
