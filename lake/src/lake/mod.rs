@@ -241,6 +241,8 @@ impl Lake {
         let used = self.used();
         let zero = self.config.zero_on_reset;
         let current_used = self.cursor() - self.start.get();
+        #[cfg(feature = "count-allocations")]
+        self.allocations.set(0);
         let list = self.chunks.get_mut();
         list.high_water = list.high_water.max(used);
         if list.chunks.is_empty() {
@@ -271,8 +273,6 @@ impl Lake {
         let capacity = kept.capacity();
         list.chunks.push(kept);
         self.enter_chunk(start, capacity);
-        #[cfg(feature = "count-allocations")]
-        self.allocations.set(0);
     }
 
     /// Bytes handed out since the last reset, including alignment padding.
