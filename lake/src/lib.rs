@@ -38,9 +38,11 @@ mod error;
 #[allow(clippy::module_inception)]
 mod lake;
 mod math;
+#[allow(dead_code)] // used by the shared lakes as they land
+mod sync;
 
 pub use crate::error::AllocError;
-pub use crate::lake::{Lake, LakeBox, LakeBuilder, LakeStats};
+pub use crate::lake::*;
 
 /// Re-exported so users name the same `Allocator` trait the lake implements.
 pub use allocator_api2;

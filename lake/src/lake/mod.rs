@@ -7,11 +7,19 @@ mod builder;
 mod chunk;
 mod growing;
 mod raw;
+mod shared;
 mod stats;
+#[cfg(feature = "std")]
+mod local;
 
 pub use boxed::LakeBox;
 pub use builder::LakeBuilder;
 pub use stats::LakeStats;
+#[allow(unused_imports)] // filled in by the shared-lake work
+pub use shared::*;
+#[cfg(feature = "std")]
+#[allow(unused_imports)] // filled in by the thread-local work
+pub use local::*;
 
 use ::alloc::vec::Vec;
 use core::cell::{Cell, RefCell};

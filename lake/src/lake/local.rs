@@ -1,0 +1,3 @@
+//! The thread-local lake: `lake::with_lake(|lake| …)`.
+//!
+//! (Work in progress: nothing here yet.)
