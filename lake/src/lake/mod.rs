@@ -6,20 +6,20 @@ mod boxed;
 mod builder;
 mod chunk;
 mod growing;
+#[cfg(feature = "std")]
+mod local;
 mod raw;
 mod shared;
 mod stats;
-#[cfg(feature = "std")]
-mod local;
 
 pub use boxed::LakeBox;
 pub use builder::LakeBuilder;
-pub use stats::LakeStats;
-#[allow(unused_imports)] // filled in by the shared-lake work
-pub use shared::*;
 #[cfg(feature = "std")]
 #[allow(unused_imports)] // filled in by the thread-local work
 pub use local::*;
+#[allow(unused_imports)] // filled in by the shared-lake work
+pub use shared::*;
+pub use stats::LakeStats;
 
 use ::alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
@@ -27,6 +27,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicPtr, Ordering::Relaxed};
 
 use crate::error::AllocError;
+use crate::math::bump::CURSOR_LIMIT;
 use crate::math::chunk::CHUNK_ALIGN;
 use builder::Config;
 use chunk::Chunk;
@@ -95,8 +96,9 @@ pub struct Lake {
     /// out is derived from it, so it carries the chunk's provenance. It is an `AtomicPtr`
     /// (always accessed `Relaxed`, from the one thread that owns the `!Sync` lake; on x86-64
     /// and AArch64 that is a plain load/store) only so that `Lake: Send` follows from its fields
-    /// without an `unsafe impl`. Invariant: `start <= pos.addr() <= end`, and
-    /// `pos.addr() >= CHUNK_ALIGN > 0`.
+    /// without an `unsafe impl`. Invariant: `start <= pos.addr() <= end <= CURSOR_LIMIT`,
+    /// `end - start <= isize::MAX` (one allocation), and `pos.addr() >= CHUNK_ALIGN > 0` (see
+    /// `enter_chunk`).
     pos: AtomicPtr<u8>,
     /// Address of the first byte of the current chunk.
     start: Cell<usize>,
@@ -318,11 +320,14 @@ impl Lake {
         }
     }
 
-    /// Points the bump cursor at the start of a chunk.
+    /// Points the bump cursor at the start of a chunk. This is where the cursor invariant
+    /// `start <= pos <= end <= CURSOR_LIMIT` is established: a chunk ending in the last 15 bytes
+    /// of the address space (which no real allocator produces) offers those bytes to no one.
     fn enter_chunk(&self, start: core::ptr::NonNull<u8>, capacity: usize) {
+        let addr = start.as_ptr().addr();
         self.pos.store(start.as_ptr(), Relaxed);
-        self.start.set(start.as_ptr().addr());
-        self.end.set(start.as_ptr().addr() + capacity);
+        self.start.set(addr);
+        self.end.set((addr + capacity).min(CURSOR_LIMIT).max(addr));
     }
 
     /// Counts one allocation (a no-op without the `count-allocations` feature).

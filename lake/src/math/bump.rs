@@ -23,20 +23,55 @@ pub const fn align_up(addr: usize, align: usize) -> Option<usize> {
     }
 }
 
+/// Largest address the end of a lake's current chunk may have: the fast path rounds the cursor
+/// up by less than [`FAST_ALIGN`], which must not overflow. The lake clamps a chunk's end to it
+/// when it enters the chunk (only the last 15 bytes of the address space are affected).
+pub const CURSOR_LIMIT: usize = usize::MAX - (FAST_ALIGN - 1);
+
+/// Alignments up to this take the fast path of [`bump_up`] (every primitive and most structs).
+pub const FAST_ALIGN: usize = super::chunk::CHUNK_ALIGN;
+
 /// Reserves a block for `layout` at or after the cursor `pos`, if it ends at or before `limit`.
 /// Bumps upward, so the last allocation can later grow in place.
 ///
-/// Total over all inputs: an impossible request returns `None`, never a wrapped value. Why the
-/// wrapping arithmetic is exact: `Layout` guarantees `size + align - 1 <= isize::MAX`, so the
-/// true distance from `pos` to the block's end (padding `< align` plus `size`) is below
-/// `2^(usize::BITS - 1)` and the wrapping difference `new_pos - pos` equals it. Comparing that
-/// distance with `room = limit - pos` therefore decides both "fits" and "no overflow" at once,
-/// and when it fits, `start <= new_pos <= limit` cannot have wrapped.
+/// **Precondition** (the lake's cursor invariant): `pos <= limit <= CURSOR_LIMIT` and
+/// `limit - pos <= isize::MAX` (the cursor lies in one chunk, and no allocation exceeds
+/// `isize::MAX` bytes). Under it the
+/// answer is exact for every `Layout`; outside it the answer is unspecified, but the function
+/// never panics. Alignments above [`FAST_ALIGN`] take [`bump_up_checked`], which needs no
+/// precondition.
 ///
-/// On the fast path this is a subtract and a compare (plus an add and a mask when
-/// `align > 1`); for `align == 1` the distance folds to `size`.
+/// Why the fast path is exact: `pos + (align - 1)` cannot overflow because
+/// `pos <= CURSOR_LIMIT`; rounding down to the alignment then gives `start`, with
+/// `start - limit < align` when alignment pushed it past the end. `limit - start`, read as a
+/// signed number, is therefore the true room (negative when there is none), and a `Layout`'s
+/// size is at most `isize::MAX`, so one signed compare decides the fit and `start + size`
+/// cannot wrap. For a constant layout this is an add and a mask (none for `align == 1`), a
+/// subtract, a compare and an add.
 #[inline(always)]
 pub fn bump_up(pos: usize, limit: usize, layout: Layout) -> Option<Bump> {
+    if layout.align() > FAST_ALIGN {
+        return bump_up_checked(pos, limit, layout);
+    }
+    let mask = layout.align() - 1;
+    let start = pos.wrapping_add(mask) & !mask;
+    let room = limit.wrapping_sub(start) as isize;
+    if layout.size() as isize > room {
+        return None;
+    }
+    Some(Bump {
+        start,
+        new_pos: start + layout.size(),
+    })
+}
+
+/// [`bump_up`] for any inputs: total, with no precondition, at the cost of an overflow check.
+///
+/// `Layout` guarantees `size + align - 1 <= isize::MAX`, so the true distance from `pos` to the
+/// block's end is below `2^(usize::BITS - 1)` and the wrapping difference `new_pos - pos` equals
+/// it; comparing it with `limit - pos` decides both the fit and the absence of overflow.
+#[inline]
+pub fn bump_up_checked(pos: usize, limit: usize, layout: Layout) -> Option<Bump> {
     let room = limit.checked_sub(pos)?;
     let mask = layout.align() - 1;
     let start = pos.wrapping_add(mask) & !mask;
@@ -95,13 +130,27 @@ mod tests {
         })]
 
         #[test]
-        fn bump_up_matches_model(
+        fn checked_bump_matches_model_everywhere(
             pos in near_edges(), limit in near_edges(), size in near_edges(), shift in 0u32..63,
         ) {
             let align = 1usize << shift;
             // Every size a `Layout` accepts for this alignment, including the largest.
             let size = size.min(isize::MAX as usize - (align - 1));
             let layout = Layout::from_size_align(size, align).unwrap();
+            prop_assert_eq!(bump_up_checked(pos, limit, layout), model(pos, limit, size, align));
+        }
+
+        #[test]
+        fn fast_bump_matches_model_under_the_cursor_invariant(
+            pos in near_edges(), limit in near_edges(), size in near_edges(), shift in 0u32..63,
+        ) {
+            let align = 1usize << shift;
+            let size = size.min(isize::MAX as usize - (align - 1));
+            let layout = Layout::from_size_align(size, align).unwrap();
+            // The invariant the lake keeps: `pos <= limit <= CURSOR_LIMIT`, and
+            // `limit - pos <= isize::MAX`.
+            let limit = limit.min(CURSOR_LIMIT);
+            let pos = pos.min(limit).max(limit.saturating_sub(isize::MAX as usize));
             prop_assert_eq!(bump_up(pos, limit, layout), model(pos, limit, size, align));
         }
 
