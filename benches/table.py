@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Writes benches/RESULTS.md from criterion's estimates and benches/results/callgrind.json.
+
+    python3 benches/table.py            # benches/RESULTS.md only
+    python3 benches/table.py --readme   # also README.md, between the bench-table markers
+    python3 benches/table.py --stdout   # print the table instead of writing anything
+
+Reads `<target>/criterion/<workload>/<contender>/new/estimates.json` (criterion's median, per
+iteration = per round of N allocations). Results older than the last `benches/run.sh` are
+marked stale. Standard library only.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+N = 10_000
+CONTENDERS = ["lake", "bumpalo", "bump-scope", "blink-alloc", "typed-arena", "box"]
+WORKLOADS = {
+    "w1": "W1: 10 000 × alloc a 32-byte struct, read back, reset",
+    "w2": "W2: 10 000 × copy a 1..=256-byte slice, read back, reset",
+}
+START = "<!-- bench-table:start -->"
+END = "<!-- bench-table:end -->"
+COMMAND = "bash benches/run.sh && bash benches/callgrind.sh"
+
+
+def run(cmd):
+    try:
+        return subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def target_dir():
+    if os.environ.get("CARGO_TARGET_DIR"):
+        return Path(os.environ["CARGO_TARGET_DIR"])
+    meta = run(["cargo", "metadata", "--format-version", "1", "--no-deps"])
+    if meta:
+        return Path(json.loads(meta)["target_directory"])
+    return ROOT / "target"
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def fmt_time(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.1f} µs"
+    return f"{ns:.2f} ns"
+
+
+def criterion_rows(criterion):
+    marker = criterion / ".lake-run-start"
+    since = marker.stat().st_mtime if marker.exists() else None
+    rows = {}
+    for w in WORKLOADS:
+        for c in CONTENDERS:
+            est = criterion / w / c / "new" / "estimates.json"
+            if not est.exists():
+                continue
+            median = json.load(open(est))["median"]
+            ci = median["confidence_interval"]
+            rows[(w, c)] = {
+                "median": median["point_estimate"],
+                "lo": ci["lower_bound"],
+                "hi": ci["upper_bound"],
+                "stale": since is not None and est.stat().st_mtime < since,
+            }
+    return rows
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+
+
+def render(rows, cg, load):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    rustc = run(["rustc", "-V"]) or "unknown rustc"
+    head = run(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
+    dirty = run(["git", "status", "--porcelain", "--", "lake"])
+    lake_rev = f"{head}{' + uncommitted changes in lake/' if dirty else ''}"
+    out = []
+    out.append(
+        f"Reproduce with `{COMMAND}`; each script rewrites this table "
+        "(`python3 benches/table.py [--readme]` rewrites it from the last results)."
+    )
+    out.append("")
+    out.append(f"- date: {now}")
+    out.append(f"- rustc: `{rustc}`")
+    out.append(f"- CPU: {cpu_model()} ({os.cpu_count()} logical CPUs), {platform.system()}")
+    out.append(f"- lake: commit {lake_rev}")
+    if load is not None:
+        out.append(
+            f"- load average when `run.sh` started: {load} "
+            "(other work on the machine makes timings noisy)"
+        )
+    out.append(
+        "- criterion: 1 s warm-up, 3 s measurement, 30 samples; one process per row; "
+        "time = median per round (10 000 allocations + read-back + reset)"
+    )
+    out.append("")
+    out.append(
+        "| workload | contender | median / round | 95% CI of median | per allocation "
+        "| vs fastest | vs bumpalo |"
+    )
+    out.append("|---|---|---:|---:|---:|---:|---:|")
+    summary = []
+    for w in WORKLOADS:
+        present = {c: rows[(w, c)] for c in CONTENDERS if (w, c) in rows}
+        if not present:
+            out.append(f"| {w} | (not run) | | | | | |")
+            continue
+        fastest = min(r["median"] for r in present.values())
+        bumpalo = present.get("bumpalo", {}).get("median")
+        for c, r in present.items():
+            name = f"**{c}**" if c == "lake" else c
+            stale = " (stale)" if r["stale"] else ""
+            out.append(
+                f"| {w} | {name}{stale} | {fmt_time(r['median'])} "
+                f"| {fmt_time(r['lo'])} – {fmt_time(r['hi'])} "
+                f"| {fmt_time(r['median'] / N)} | {ratio(r['median'], fastest)} "
+                f"| {ratio(r['median'], bumpalo)} |"
+            )
+        lake = present.get("lake", {}).get("median")
+        summary.append(f"{w.upper()} {ratio(lake, bumpalo)}")
+    out.append("")
+    out.append(
+        "**lake / bumpalo** (median time, < 1 means lake is faster): " + ", ".join(summary)
+    )
+    out.append("")
+    for w, text in WORKLOADS.items():
+        out.append(f"- {text}")
+    out.append("")
+
+    if cg and cg.get("results"):
+        out.append(
+            f"Instructions per allocation (callgrind, `bash benches/callgrind.sh`, "
+            f"{cg['method']}; {cg.get('valgrind', 'valgrind')}, {cg.get('date', '')}). "
+            "Includes the loop, the read-back and the reset amortised over 10 000; "
+            "`− baseline` subtracts the same loop without any allocation."
+        )
+        out.append("")
+        out.append(
+            "| workload | contender | Ir / allocation | − baseline | vs bumpalo (Ir / allocation) |"
+        )
+        out.append("|---|---|---:|---:|---:|")
+        for w in WORKLOADS:
+            res = cg["results"].get(w, {})
+            base = res.get("baseline", {}).get("ir_per_alloc")
+            bump = res.get("bumpalo", {}).get("ir_per_alloc")
+            for c in CONTENDERS + ["baseline"]:
+                if c not in res:
+                    continue
+                v = res[c]["ir_per_alloc"]
+                net = f"{v - base:.1f}" if base is not None and c != "baseline" else "–"
+                vs = ratio(v, bump) if c != "baseline" else "–"
+                name = f"**{c}**" if c == "lake" else c
+                out.append(f"| {w} | {name} | {v:.1f} | {net} | {vs} |")
+        out.append("")
+    else:
+        out.append("(No callgrind results: run `bash benches/callgrind.sh`.)")
+        out.append("")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--readme", action="store_true", help="also update README.md between markers")
+    ap.add_argument("--stdout", action="store_true", help="print instead of writing files")
+    args = ap.parse_args()
+
+    criterion = target_dir() / "criterion"
+    rows = criterion_rows(criterion)
+    marker = criterion / ".lake-run-start"
+    load = (marker.read_text().strip() or None) if marker.exists() else None
+    cg_path = ROOT / "benches" / "results" / "callgrind.json"
+    cg = json.load(open(cg_path)) if cg_path.exists() else None
+    block = render(rows, cg, load)
+    if any(r["stale"] for r in rows.values()):
+        print("warning: some criterion results predate the last run.sh (marked stale)",
+              file=sys.stderr)
+
+    if args.stdout:
+        print(block)
+        return
+    results = ROOT / "benches" / "RESULTS.md"
+    results.write_text(
+        "# lake benchmark results\n\n"
+        "Generated by `benches/table.py`; see `benches/README.md` for what each row measures.\n\n"
+        + block
+    )
+    print(f"wrote {results.relative_to(ROOT)}")
+
+    if args.readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text() if readme.exists() else ""
+        pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+        if not pattern.search(text):
+            print(f"README.md has no {START} … {END} markers; left unchanged", file=sys.stderr)
+            sys.exit(1)
+        readme.write_text(pattern.sub(lambda _: f"{START}\n{block}\n{END}", text, count=1))
+        print("updated README.md between the bench-table markers")
+
+
+if __name__ == "__main__":
+    main()
