@@ -93,3 +93,72 @@ impl AllocError {
         panic!("lake allocation failed: {self}")
     }
 }
+
+/// Why a rewind (to a snapshot or a mark) was refused. Nothing is changed when it is.
+///
+/// ```
+/// use lake::{Lake, RewindError};
+///
+/// let mut a = Lake::new();
+/// let b = Lake::new();
+/// let snap = b.snapshot();
+/// assert_eq!(a.rewind(&snap), Err(RewindError::ForeignLake));
+/// assert_eq!(a.reset_to_mark(), Err(RewindError::NoMark));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RewindError {
+    /// The snapshot was taken from another lake.
+    ForeignLake,
+    /// The lake was reset, or rewound to a point before the snapshot was taken, since; the
+    /// memory the snapshot describes may already belong to newer allocations.
+    Stale,
+    /// `reset_to_mark`, `move_mark` or `pop_mark` was called with no mark set.
+    NoMark,
+}
+
+impl fmt::Display for RewindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RewindError::ForeignLake => "rewind refused: the snapshot belongs to another lake",
+            RewindError::Stale => {
+                "rewind refused: the snapshot is stale (the lake was reset or rewound past it)"
+            }
+            RewindError::NoMark => "rewind refused: no mark is set (call `mark()` first)",
+        })
+    }
+}
+
+impl core::error::Error for RewindError {}
+
+/// Why a droplet could not be resolved.
+///
+/// ```
+/// use lake::{DropletError, Lake};
+///
+/// let mut lake = Lake::new();
+/// let drop = lake.droplet::<4>();
+/// assert_eq!(drop.status(&lake), Ok(()));
+/// lake.reset();
+/// assert_eq!(drop.status(&lake), Err(DropletError::Stale));
+/// assert_eq!(drop.status(&Lake::new()), Err(DropletError::ForeignLake));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DropletError {
+    /// The droplet was made by another lake.
+    ForeignLake,
+    /// The lake was reset, or rewound to a point before the droplet was made, since.
+    Stale,
+}
+
+impl fmt::Display for DropletError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DropletError::ForeignLake => "droplet belongs to another lake",
+            DropletError::Stale => "droplet is stale (its lake was reset or rewound past it)",
+        })
+    }
+}
+
+impl core::error::Error for DropletError {}

@@ -41,7 +41,7 @@ mod math;
 #[allow(dead_code)] // used by the shared lakes as they land
 mod sync;
 
-pub use crate::error::AllocError;
+pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
 
 /// Re-exported so users name the same `Allocator` trait the lake implements.

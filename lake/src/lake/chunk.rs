@@ -63,15 +63,23 @@ impl Chunk {
     }
 
     /// Zeroes the first `len` bytes (clamped to the capacity).
-    ///
-    /// Callers must hold `&mut Lake` (no block in this chunk is borrowed), which `reset`, the only
-    /// caller, does.
     pub(crate) fn zero_prefix(&mut self, len: usize) {
-        let len = len.min(self.capacity);
+        self.zero_range(0, len);
+    }
+
+    /// Zeroes the bytes at offsets `from..to` (clamped to the capacity; empty if `from >= to`).
+    ///
+    /// Callers must hold `&mut Lake`, or otherwise know that no reference into that range is
+    /// alive (a rewind gives the range back); `reset` and the rewinds are the callers.
+    pub(crate) fn zero_range(&mut self, from: usize, to: usize) {
+        let to = to.min(self.capacity);
+        if from >= to {
+            return;
+        }
         let start = self.start();
         // SAFETY: `start` carries the provenance of the chunk's allocation, which holds at least
-        // `capacity >= len` bytes; writing bytes needs no initialised contents; and the caller
-        // guarantees that no reference into the chunk is alive.
-        unsafe { start.as_ptr().write_bytes(0, len) };
+        // `capacity >= to` bytes, so `from..to` is in bounds; writing bytes needs no initialised
+        // contents; and the caller guarantees that no reference into the range is alive.
+        unsafe { start.as_ptr().add(from).write_bytes(0, to - from) };
     }
 }

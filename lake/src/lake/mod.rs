@@ -5,18 +5,22 @@ mod allocator;
 mod boxed;
 mod builder;
 mod chunk;
+mod droplet;
 mod growing;
 #[cfg(feature = "std")]
 mod local;
 mod raw;
+mod rewind;
 mod shared;
 mod stats;
 
 pub use boxed::LakeBox;
 pub use builder::LakeBuilder;
+pub use droplet::{Droplet, DropletDyn, DropletWriter};
 #[cfg(feature = "std")]
 #[allow(unused_imports)] // filled in by the thread-local work
 pub use local::*;
+pub use rewind::Snapshot;
 #[allow(unused_imports)] // filled in by the shared-lake work
 pub use shared::*;
 pub use stats::LakeStats;
@@ -29,8 +33,10 @@ use core::sync::atomic::{AtomicPtr, Ordering::Relaxed};
 use crate::error::AllocError;
 use crate::math::bump::CURSOR_LIMIT;
 use crate::math::chunk::CHUNK_ALIGN;
+use crate::math::keys::KeyStack;
 use builder::Config;
 use chunk::Chunk;
+use rewind::Checkpoint;
 
 /// A bump arena: allocation is a pointer bump, and everything is freed at once by
 /// [`reset`](Lake::reset) or when the lake drops.
@@ -112,6 +118,16 @@ pub struct Lake {
     /// user code while the borrow is held, so the borrow can never fail.
     chunks: RefCell<ChunkList>,
     config: Config,
+    /// Process-unique identity, so keys from another lake are recognised.
+    id: usize,
+}
+
+/// A fresh lake identity. Identities are never reused while the process runs (a `usize`
+/// counter; wrapping would take 2^64 lake creations).
+fn next_lake_id() -> usize {
+    use core::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// The chunks of a lake and the bookkeeping needed off the fast path.
@@ -125,6 +141,10 @@ struct ChunkList {
     capacity: usize,
     /// Largest `used` observed at a reset or a stats call.
     high_water: usize,
+    /// Which snapshots, marks and droplets are still valid (see `math::keys`).
+    keys: KeyStack,
+    /// The mark stack of `mark` / `reset_to_mark`, bottom first.
+    marks: Vec<Checkpoint>,
 }
 
 impl Lake {
@@ -223,7 +243,10 @@ impl Lake {
                 used_before: 0,
                 capacity: 0,
                 high_water: 0,
+                keys: KeyStack::default(),
+                marks: Vec::new(),
             }),
+            id: next_lake_id(),
             config,
         }
     }
@@ -255,6 +278,9 @@ impl Lake {
         self.allocations.set(0);
         let list = self.chunks.get_mut();
         list.high_water = list.high_water.max(used);
+        // Every snapshot, mark and droplet is stale from here on.
+        list.keys.truncate(0);
+        list.marks.clear();
         if list.chunks.is_empty() {
             return;
         }

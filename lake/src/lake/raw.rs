@@ -60,8 +60,9 @@ impl Lake {
         }
     }
 
-    /// The growth path: a zero-sized request that the fast path could not align, or a new
-    /// chunk (the current one is always the last in the list).
+    /// The growth path: a zero-sized request that the fast path could not align, a chunk
+    /// retained by a rewind, or a new chunk (appended, so chunk indices in checkpoints stay
+    /// valid until a reset).
     #[cold]
     #[inline(never)]
     fn bump_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
@@ -74,6 +75,31 @@ impl Lake {
         let mut list = self.chunks.borrow_mut();
         let used_here = self.cursor() - self.start.get();
 
+        // A chunk kept after the current one by a rewind is reused before a new one is taken.
+        let current = list.current;
+        let retained = list
+            .chunks
+            .iter_mut()
+            .enumerate()
+            .skip(current + 1)
+            .find_map(|(i, c)| {
+                let start = c.start();
+                let addr = start.as_ptr().addr();
+                bump::bump_up_checked(addr, addr + c.capacity(), layout)
+                    .map(|_| (i, start, c.capacity()))
+            });
+        if let Some((index, start, capacity)) = retained {
+            if let Some(left) = list.chunks.get_mut(current) {
+                left.filled = used_here;
+            }
+            list.used_before += used_here;
+            list.current = index;
+            drop(list);
+            self.enter_chunk(start, capacity);
+            return self
+                .bump_fast(layout)
+                .ok_or(AllocError::OutOfMemory { requested });
+        }
         if self.config.fixed {
             let remaining = self.end.get() - self.cursor();
             return Err(AllocError::CapacityExceeded {
@@ -100,8 +126,9 @@ impl Lake {
         let start = fresh.start();
 
         // Leave the current chunk (if any), recording how much of it was used, and enter the
-        // new one, which becomes the last in the list.
-        if let Some(left) = list.chunks.last_mut() {
+        // new one, which goes at the end of the list (after any retained chunks too small for
+        // this request; they stay empty until a rewind goes back before them).
+        if let Some(left) = list.chunks.get_mut(current) {
             left.filled = used_here;
             list.used_before += used_here;
         }
@@ -144,7 +171,7 @@ impl Lake {
     /// Moves the cursor from `pos` to `new_pos` within the current chunk. Bytes given back by
     /// moving it down are zeroed when the lake zeroes on reset, so that a later reset, which
     /// wipes what lies below the cursor, leaves none of them behind.
-    fn move_cursor(&self, pos: *mut u8, new_pos: usize) {
+    pub(crate) fn move_cursor(&self, pos: *mut u8, new_pos: usize) {
         if self.config.zero_on_reset && new_pos < pos.addr() {
             let released = pos.with_addr(new_pos);
             // SAFETY: callers pass `start <= new_pos < pos.addr() <= end`, so the range lies in

@@ -8,3 +8,4 @@
 
 pub mod bump;
 pub mod chunk;
+pub mod keys;

@@ -1,0 +1,321 @@
+//! Rewinds on `&mut Lake`: snapshots, the mark stack, and the raw `reset_to`.
+//!
+//! Every rewind goes through [`Lake::rewind_to`], which checks the target's key (see
+//! `math::keys`) so that a stale or foreign snapshot is an error, pops the keys made after the
+//! target (making later snapshots, marks and droplets stale), and moves the cursor back, keeping
+//! later chunks for reuse.
+
+use core::sync::atomic::Ordering::Relaxed;
+
+use crate::error::{AllocError, RewindError};
+use crate::math::keys::Key;
+
+use super::Lake;
+
+/// Where the cursor was when a snapshot or mark was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Checkpoint {
+    lake: usize,
+    key: Key,
+    /// Chunk the cursor was in, or `None` when the lake had no chunk yet.
+    chunk: Option<usize>,
+    /// Cursor address.
+    pos: usize,
+    /// Bytes used in the chunks before `chunk`.
+    used_before: usize,
+}
+
+/// A point a lake can be rewound to with [`Lake::rewind`]: everything allocated after it is
+/// discarded, everything before it stays.
+///
+/// A snapshot is a key, not a borrow: it is checked when used. Rewinding to a snapshot of
+/// another lake, or to one the lake has since been reset or rewound past, is an error
+/// ([`RewindError`]), never a jump to memory that now belongs to someone else.
+///
+/// ```
+/// let mut lake = lake::Lake::new();
+/// let keep = lake.droplet::<4>();
+/// let before = lake.snapshot();
+/// let scratch = lake.droplet::<4>();
+/// lake.rewind(&before).unwrap();
+/// assert!(keep.is_valid(&lake));      // made before the snapshot
+/// assert!(!scratch.is_valid(&lake));  // made after it: discarded
+/// lake.rewind(&before).unwrap();      // a snapshot can be rewound to again
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot(Checkpoint);
+
+impl Lake {
+    /// Records the cursor and pushes a key for it.
+    fn checkpoint(&self) -> Result<Checkpoint, AllocError> {
+        let pos = self.cursor();
+        let mut list = self.chunks.borrow_mut();
+        let key = list.keys.push().ok_or(AllocError::OutOfMemory {
+            requested: core::mem::size_of::<u64>(),
+        })?;
+        Ok(Checkpoint {
+            lake: self.id,
+            key,
+            chunk: (!list.chunks.is_empty()).then_some(list.current),
+            pos,
+            used_before: list.used_before,
+        })
+    }
+
+    /// Moves the cursor back to `target`, discarding everything allocated after it.
+    ///
+    /// Safe to call with `&self` only when nothing allocated after `target` is still in use:
+    /// the safe callers hold `&mut Lake`; `reset_to` makes it its caller's contract.
+    fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
+        if target.lake != self.id {
+            return Err(RewindError::ForeignLake);
+        }
+        let used_here = self.cursor() - self.start.get();
+        let zero = self.config.zero_on_reset;
+        let mut guard = self.chunks.borrow_mut();
+        let list = &mut *guard;
+        // A valid key means the target's chunk is at or before the current one: the cursor only
+        // leaves a chunk forwards, and going back past the target would have popped its key.
+        let in_reach = target.chunk.is_none_or(|chunk| chunk <= list.current);
+        if !in_reach || !list.keys.pop_above(target.key) {
+            return Err(RewindError::Stale);
+        }
+        // Marks made after the target are gone with it (marks are in key order).
+        while list
+            .marks
+            .last()
+            .is_some_and(|m| !list.keys.is_valid(m.key))
+        {
+            list.marks.pop();
+        }
+        if list.chunks.is_empty() {
+            return Ok(()); // nothing was ever allocated
+        }
+        let (chunk, pos, used_before) = match target.chunk {
+            Some(chunk) => (chunk, target.pos, target.used_before),
+            // Taken before the first chunk: back to the start of the first chunk.
+            None => (0, list.chunks[0].start().as_ptr().addr(), 0),
+        };
+        let current = list.current;
+        if chunk == current {
+            drop(guard);
+            // Zeroes the given-back bytes when the lake zeroes on reset.
+            self.move_cursor(self.pos.load(Relaxed), pos);
+            return Ok(());
+        }
+        // The target is in an earlier chunk: the chunks after it are kept, emptied, for reuse.
+        list.chunks[current].filled = used_here;
+        for later in &mut list.chunks[chunk + 1..=current] {
+            if zero {
+                let filled = later.filled;
+                later.zero_prefix(filled);
+            }
+            later.filled = 0;
+        }
+        let target_chunk = &mut list.chunks[chunk];
+        let start = target_chunk.start();
+        let offset = pos - start.as_ptr().addr();
+        if zero {
+            let filled = target_chunk.filled;
+            target_chunk.zero_range(offset, filled);
+        }
+        let capacity = target_chunk.capacity();
+        list.current = chunk;
+        list.used_before = used_before;
+        drop(guard);
+        self.enter_chunk(start, capacity);
+        self.move_cursor(start.as_ptr(), pos);
+        Ok(())
+    }
+
+    /// Takes a snapshot of the current position, to [`rewind`](Lake::rewind) to later.
+    ///
+    /// Takes `&self`, so a snapshot can be taken while allocations are alive; rewinding needs
+    /// `&mut self`.
+    ///
+    /// # Panics
+    ///
+    /// If the key table cannot grow; see [`try_snapshot`](Lake::try_snapshot).
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let snap = lake.snapshot();
+    /// lake.alloc_slice_copy(&[0u8; 100]);
+    /// lake.rewind(&snap).unwrap();
+    /// assert_eq!(lake.stats().used, 0);
+    /// ```
+    #[track_caller]
+    pub fn snapshot(&self) -> Snapshot {
+        self.try_snapshot().unwrap_or_else(|e| e.panic())
+    }
+
+    /// Fallible [`snapshot`](Lake::snapshot).
+    ///
+    /// ```
+    /// let lake = lake::Lake::new();
+    /// assert!(lake.try_snapshot().is_ok());
+    /// ```
+    pub fn try_snapshot(&self) -> Result<Snapshot, AllocError> {
+        self.checkpoint().map(Snapshot)
+    }
+
+    /// Discards everything allocated after `snapshot` was taken: their memory is reused, and
+    /// snapshots, marks and droplets made after it become stale. Chunks taken since are kept
+    /// for reuse.
+    ///
+    /// # Errors
+    ///
+    /// [`RewindError::ForeignLake`] for another lake's snapshot; [`RewindError::Stale`] if this
+    /// lake was reset or rewound past the snapshot since. The lake is unchanged then.
+    ///
+    /// ```
+    /// use lake::RewindError;
+    ///
+    /// let mut lake = lake::Lake::new();
+    /// let outer = lake.snapshot();
+    /// let inner = lake.snapshot();
+    /// lake.rewind(&outer).unwrap();
+    /// assert_eq!(lake.rewind(&inner), Err(RewindError::Stale));
+    /// ```
+    pub fn rewind(&mut self, snapshot: &Snapshot) -> Result<(), RewindError> {
+        self.rewind_to(&snapshot.0)
+    }
+
+    /// Rewinds to `snapshot` through a shared reference, for code that keeps allocations from
+    /// before the snapshot alive across the rewind (which [`rewind`](Lake::rewind)'s `&mut self`
+    /// forbids).
+    ///
+    /// # Safety
+    ///
+    /// Nothing that occupies memory handed out after `snapshot` was taken may be used after this
+    /// call: no reference, raw pointer, slice or `LakeBox` from an allocation made after it, and
+    /// no collection in the lake (`Vec<T, &Lake>`, …) that allocated *or grew in place* after it.
+    /// Those bytes are handed out again by the next allocation. Allocations made before the
+    /// snapshot stay valid. (A `LakeBox` made after the snapshot that is still alive would run
+    /// its destructor on reused memory: drop or forget it first.)
+    ///
+    /// # Errors
+    ///
+    /// As [`rewind`](Lake::rewind); the checks run even here, so a stale or foreign snapshot is
+    /// an error, not undefined behaviour.
+    ///
+    /// ```
+    /// let lake = lake::Lake::new();
+    /// let header = lake.alloc_str("kept");
+    /// let snap = lake.snapshot();
+    /// let scratch = lake.alloc_slice_copy(b"scratch");
+    /// assert_eq!(scratch.len(), 7); // last use of `scratch`
+    /// // SAFETY: nothing allocated after `snap` (only `scratch`) is used from here on.
+    /// unsafe { lake.reset_to(&snap) }.unwrap();
+    /// assert_eq!(header, "kept"); // allocated before the snapshot: still valid
+    /// ```
+    pub unsafe fn reset_to(&self, snapshot: &Snapshot) -> Result<(), RewindError> {
+        self.rewind_to(&snapshot.0)
+    }
+
+    /// Pushes a mark: a snapshot kept on the lake's own mark stack, for code that rewinds to the
+    /// same point again and again ([`reset_to_mark`](Lake::reset_to_mark)).
+    ///
+    /// # Panics
+    ///
+    /// If the key table or the mark stack cannot grow.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.alloc_str("config");
+    /// lake.mark();
+    /// for request in 0..3 {
+    ///     lake.alloc_fmt(format_args!("request {request}"));
+    ///     lake.reset_to_mark().unwrap(); // back to just after "config"
+    /// }
+    /// assert_eq!(lake.stats().used, 6);
+    /// ```
+    #[track_caller]
+    pub fn mark(&mut self) {
+        let mark = self.checkpoint().unwrap_or_else(|e| e.panic());
+        self.chunks.get_mut().marks.push(mark);
+    }
+
+    /// Rewinds to the top mark, which stays set.
+    ///
+    /// # Errors
+    ///
+    /// [`RewindError::NoMark`] if no mark is set.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.mark();
+    /// let d = lake.droplet::<8>();
+    /// lake.reset_to_mark().unwrap();
+    /// assert!(!d.is_valid(&lake));
+    /// ```
+    pub fn reset_to_mark(&mut self) -> Result<(), RewindError> {
+        let top = *self
+            .chunks
+            .get_mut()
+            .marks
+            .last()
+            .ok_or(RewindError::NoMark)?;
+        self.rewind_to(&top)
+    }
+
+    /// Moves the top mark up to the current position, keeping everything allocated since it
+    /// (they are no longer above the mark).
+    ///
+    /// # Errors
+    ///
+    /// [`RewindError::NoMark`] if no mark is set.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.mark();
+    /// let kept = lake.droplet::<8>();
+    /// lake.move_mark().unwrap();
+    /// lake.reset_to_mark().unwrap();
+    /// assert!(kept.is_valid(&lake));
+    /// ```
+    #[track_caller]
+    pub fn move_mark(&mut self) -> Result<(), RewindError> {
+        self.chunks
+            .get_mut()
+            .marks
+            .pop()
+            .ok_or(RewindError::NoMark)?;
+        self.mark();
+        Ok(())
+    }
+
+    /// Removes the top mark without rewinding.
+    ///
+    /// # Errors
+    ///
+    /// [`RewindError::NoMark`] if no mark is set.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.mark();
+    /// lake.pop_mark().unwrap();
+    /// assert_eq!(lake.marks(), 0);
+    /// assert!(lake.pop_mark().is_err());
+    /// ```
+    pub fn pop_mark(&mut self) -> Result<(), RewindError> {
+        self.chunks
+            .get_mut()
+            .marks
+            .pop()
+            .map(drop)
+            .ok_or(RewindError::NoMark)
+    }
+
+    /// Number of marks set.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.mark();
+    /// lake.mark();
+    /// assert_eq!(lake.marks(), 2);
+    /// ```
+    pub fn marks(&self) -> usize {
+        self.chunks.borrow().marks.len()
+    }
+}
