@@ -13,5 +13,5 @@ fn main() {
     .join()
     .unwrap();
     lake.reset();
-    assert_eq!(lake.stats().allocations, 0);
+    assert_eq!(lake.stats().used, 0);
 }
