@@ -5,12 +5,14 @@ mod allocator;
 mod boxed;
 mod builder;
 mod chunk;
+mod drop_list;
 mod droplet;
 mod growing;
 #[cfg(feature = "std")]
 mod local;
 mod raw;
 mod rewind;
+mod scope;
 mod shared;
 mod stats;
 
@@ -21,6 +23,7 @@ pub use droplet::{Droplet, DropletDyn, DropletWriter};
 #[allow(unused_imports)] // filled in by the thread-local work
 pub use local::*;
 pub use rewind::Snapshot;
+pub use scope::{Sandbox, Scope, ScopeGuard};
 #[allow(unused_imports)] // filled in by the shared-lake work
 pub use shared::*;
 pub use stats::LakeStats;

@@ -12,17 +12,38 @@ use crate::math::keys::Key;
 
 use super::Lake;
 
-/// Where the cursor was when a snapshot or mark was taken.
+/// How a checkpoint knows it is still in reach, and which keys a rewind to it pops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    /// Snapshots and marks: a key of their own, checked on use; a rewind pops the keys above it
+    /// and keeps it, so the snapshot can be used again.
+    Key(Key),
+    /// Scopes and sandboxes: their borrow of the lake guarantees they are in reach, so they only
+    /// record the key-stack length at their start; a rewind truncates back to it. (No key of
+    /// their own, so a loop of scopes does not grow the key stack.)
+    Len(usize),
+}
+
+/// Where the cursor was when a snapshot, mark, scope or sandbox started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Checkpoint {
     lake: usize,
-    key: Key,
+    anchor: Anchor,
     /// Chunk the cursor was in, or `None` when the lake had no chunk yet.
     chunk: Option<usize>,
     /// Cursor address.
     pos: usize,
     /// Bytes used in the chunks before `chunk`.
     used_before: usize,
+}
+
+impl Checkpoint {
+    fn is_valid(&self, keys: &crate::math::keys::KeyStack) -> bool {
+        match self.anchor {
+            Anchor::Key(key) => keys.is_valid(key),
+            Anchor::Len(len) => len <= keys.len(),
+        }
+    }
 }
 
 /// A point a lake can be rewound to with [`Lake::rewind`]: everything allocated after it is
@@ -48,25 +69,40 @@ pub struct Snapshot(Checkpoint);
 impl Lake {
     /// Records the cursor and pushes a key for it.
     fn checkpoint(&self) -> Result<Checkpoint, AllocError> {
+        let key = self
+            .chunks
+            .borrow_mut()
+            .keys
+            .push()
+            .ok_or(AllocError::OutOfMemory {
+                requested: core::mem::size_of::<u64>(),
+            })?;
+        Ok(self.checkpoint_at(Anchor::Key(key)))
+    }
+
+    /// Records the cursor for a scope or sandbox (no key; see [`Anchor::Len`]).
+    pub(crate) fn scope_checkpoint(&self) -> Checkpoint {
+        let len = self.chunks.borrow().keys.len();
+        self.checkpoint_at(Anchor::Len(len))
+    }
+
+    fn checkpoint_at(&self, anchor: Anchor) -> Checkpoint {
         let pos = self.cursor();
-        let mut list = self.chunks.borrow_mut();
-        let key = list.keys.push().ok_or(AllocError::OutOfMemory {
-            requested: core::mem::size_of::<u64>(),
-        })?;
-        Ok(Checkpoint {
+        let list = self.chunks.borrow();
+        Checkpoint {
             lake: self.id,
-            key,
+            anchor,
             chunk: (!list.chunks.is_empty()).then_some(list.current),
             pos,
             used_before: list.used_before,
-        })
+        }
     }
 
     /// Moves the cursor back to `target`, discarding everything allocated after it.
     ///
     /// Safe to call with `&self` only when nothing allocated after `target` is still in use:
     /// the safe callers hold `&mut Lake`; `reset_to` makes it its caller's contract.
-    fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
+    pub(crate) fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
         if target.lake != self.id {
             return Err(RewindError::ForeignLake);
         }
@@ -77,15 +113,18 @@ impl Lake {
         // A valid key means the target's chunk is at or before the current one: the cursor only
         // leaves a chunk forwards, and going back past the target would have popped its key.
         let in_reach = target.chunk.is_none_or(|chunk| chunk <= list.current);
-        if !in_reach || !list.keys.pop_above(target.key) {
+        let popped = match target.anchor {
+            Anchor::Key(key) => in_reach && list.keys.pop_above(key),
+            Anchor::Len(len) => {
+                list.keys.truncate(len);
+                in_reach
+            }
+        };
+        if !popped {
             return Err(RewindError::Stale);
         }
         // Marks made after the target are gone with it (marks are in key order).
-        while list
-            .marks
-            .last()
-            .is_some_and(|m| !list.keys.is_valid(m.key))
-        {
+        while list.marks.last().is_some_and(|m| !m.is_valid(&list.keys)) {
             list.marks.pop();
         }
         if list.chunks.is_empty() {

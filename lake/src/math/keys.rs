@@ -70,7 +70,6 @@ impl KeyStack {
     }
 
     /// Number of keys on the stack.
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }

@@ -1,0 +1,437 @@
+//! Scopes, scope guards and sandboxes: nested regions of a lake that are discarded (or, for a
+//! committed sandbox, kept) as a whole.
+//!
+//! A [`Scope<'s>`] is a handle through which allocations get the lifetime `'s` of the scope
+//! itself rather than of a borrow of the handle (bump-scope's `BumpScope<'a>` design), so
+//! allocations made in a scope stay usable while a nested scope runs and after it ends. Nesting
+//! takes `&mut Scope`, so a parent cannot allocate while a child is alive (its allocations
+//! would land above the child's start and be discarded with the child). A closure scope hands
+//! its body a `&mut Scope<'t>` for a higher-ranked `'t`, so nothing allocated in it can escape;
+//! a guard's scope borrows the guard, so nothing allocated through it outlives the guard.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use crate::error::AllocError;
+
+use super::drop_list::DropList;
+use super::rewind::Checkpoint;
+use super::{Droplet, DropletDyn, DropletWriter, Lake, LakeBox, LakeStats};
+
+/// A region of a lake that ends as a whole; allocations through it live as long as it (`'s`).
+/// Made by [`Lake::scope`], [`ScopeGuard::scope`], [`Sandbox::scope`] and nested
+/// [`Scope::scope`] calls.
+///
+/// ```
+/// let mut lake = lake::Lake::new();
+/// lake.scope(|outer| {
+///     let config = outer.alloc_str("verbose");
+///     for line in ["a=1", "b=2"] {
+///         outer.scope(|inner| {
+///             let parts = inner.alloc_iter(line.split('='));
+///             assert_eq!(parts.len(), 2);
+///             assert_eq!(config, "verbose"); // the outer allocation is still usable
+///         }); // `parts` is discarded here
+///     }
+/// });
+/// assert_eq!(lake.stats().used, 0);
+/// ```
+pub struct Scope<'s> {
+    lake: &'s Lake,
+    drops: &'s DropList,
+}
+
+/// Discards everything allocated through it when dropped; made by [`Lake::scope_guard`] or
+/// [`Scope::scope_guard`].
+///
+/// ```
+/// let mut lake = lake::Lake::new();
+/// {
+///     let mut guard = lake.scope_guard();
+///     let s = guard.scope();
+///     s.alloc_slice_copy(&[0u8; 1000]);
+/// } // rewound here
+/// assert_eq!(lake.stats().used, 0);
+/// ```
+pub struct ScopeGuard<'g> {
+    region: Region<'g>,
+}
+
+/// A scope that either keeps its memory ([`commit`](Sandbox::commit)) or gives it all back
+/// (dropped uncommitted); made by [`Lake::sandbox`] or [`Scope::sandbox`].
+///
+/// Typed allocations never outlive the sandbox (they borrow it), so after a rollback nothing
+/// allocated in it is reachable. What a commit keeps is the memory itself and the droplets made
+/// in the sandbox, which stay valid; `alloc_dropping` values are dropped when the sandbox ends
+/// either way. Return owned data or droplets to carry results out.
+///
+/// ```
+/// let mut lake = lake::Lake::new();
+/// let parsed = {
+///     let mut sb = lake.sandbox();
+///     let d = sb.scope().droplet_copy(b"valid input");
+///     sb.commit();
+///     d
+/// };
+/// let rejected = {
+///     let mut sb = lake.sandbox();
+///     sb.scope().droplet_copy(b"bad input")
+/// }; // rolled back
+/// assert!(parsed.is_valid(&lake));
+/// assert!(!rejected.is_valid(&lake));
+/// ```
+pub struct Sandbox<'g> {
+    region: Region<'g>,
+    committed: bool,
+}
+
+/// What scope guards and sandboxes share: where they started and their drop list. Ending it
+/// runs the drop list and, unless kept, rewinds to the start.
+struct Region<'g> {
+    lake: &'g Lake,
+    start: Checkpoint,
+    drops: DropList,
+    /// A region holds the exclusive borrow its creator gave up.
+    _exclusive: PhantomData<&'g mut Lake>,
+}
+
+impl<'g> Region<'g> {
+    fn new(lake: &'g Lake) -> Region<'g> {
+        Region {
+            lake,
+            start: lake.scope_checkpoint(),
+            drops: DropList::default(),
+            _exclusive: PhantomData,
+        }
+    }
+
+    fn scope(&mut self) -> Scope<'_> {
+        Scope {
+            lake: self.lake,
+            drops: &self.drops,
+        }
+    }
+
+    /// Runs the destructors, then rewinds unless `keep`.
+    fn end(&mut self, keep: bool) {
+        self.drops.run();
+        if !keep {
+            // Cannot fail: the region's exclusive borrow kept anything from rewinding past its
+            // start (no rewind API is reachable through a `Scope`).
+            let rewound = self.lake.rewind_to(&self.start);
+            debug_assert!(rewound.is_ok());
+        }
+    }
+}
+
+impl Drop for ScopeGuard<'_> {
+    fn drop(&mut self) {
+        self.region.end(false);
+    }
+}
+
+impl Drop for Sandbox<'_> {
+    fn drop(&mut self) {
+        let keep = self.committed;
+        self.region.end(keep);
+    }
+}
+
+impl<'g> ScopeGuard<'g> {
+    /// The scope to allocate through; its allocations borrow the guard.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let mut guard = lake.scope_guard();
+    /// let s = guard.scope();
+    /// assert_eq!(*s.alloc(5), 5);
+    /// ```
+    pub fn scope(&mut self) -> Scope<'_> {
+        self.region.scope()
+    }
+}
+
+impl<'g> Sandbox<'g> {
+    /// The scope to allocate through; its allocations borrow the sandbox.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let mut sb = lake.sandbox();
+    /// assert_eq!(sb.scope().alloc_str("x"), "x");
+    /// ```
+    pub fn scope(&mut self) -> Scope<'_> {
+        self.region.scope()
+    }
+
+    /// Keeps the sandbox's memory and its droplets (and runs its `alloc_dropping` destructors).
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let mut sb = lake.sandbox();
+    /// sb.scope().alloc([0u8; 64]);
+    /// sb.commit();
+    /// assert_eq!(lake.stats().used, 64);
+    /// ```
+    pub fn commit(mut self) {
+        self.committed = true;
+    }
+}
+
+impl Lake {
+    /// Runs `f` in a scope: everything allocated through the scope is discarded when `f`
+    /// returns (or panics), and values registered with
+    /// [`alloc_dropping`](Scope::alloc_dropping) are dropped, newest first.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let total: usize = lake.scope(|s| s.alloc_iter(1..=4usize).iter().sum());
+    /// assert_eq!(total, 10);
+    /// assert_eq!(lake.stats().used, 0);
+    /// ```
+    pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+        // The guard ends the scope when dropped: on return, and if `f` panics.
+        let mut guard = self.scope_guard();
+        let result = f(&mut guard.scope());
+        drop(guard);
+        result
+    }
+
+    /// Opens a scope that ends when the returned guard is dropped.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let mut guard = lake.scope_guard();
+    /// guard.scope().alloc(1u64);
+    /// drop(guard);
+    /// assert_eq!(lake.stats().used, 0);
+    /// ```
+    pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
+        ScopeGuard {
+            region: Region::new(&*self),
+        }
+    }
+
+    /// Opens a sandbox: dropped uncommitted it gives back everything allocated in it.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// drop(lake.sandbox()); // nothing committed
+    /// assert_eq!(lake.stats().used, 0);
+    /// ```
+    pub fn sandbox(&mut self) -> Sandbox<'_> {
+        Sandbox {
+            region: Region::new(&*self),
+            committed: false,
+        }
+    }
+
+    /// Runs `f` in a sandbox that is committed if it returns `Ok` and rolled back if it returns
+    /// `Err` (or panics).
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// let ok: Result<lake::DropletDyn, ()> = lake.sandboxed(|s| Ok(s.droplet_copy(b"ok")));
+    /// let bad: Result<(), &str> = lake.sandboxed(|s| {
+    ///     s.alloc_slice_copy(&[0u8; 100]);
+    ///     Err("rejected")
+    /// });
+    /// assert!(ok.unwrap().is_valid(&lake) && bad.is_err());
+    /// assert_eq!(lake.stats().used, 2);
+    /// ```
+    pub fn sandboxed<R, E>(
+        &mut self,
+        f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let mut sandbox = self.sandbox();
+        let result = f(&mut sandbox.scope());
+        sandbox.committed = result.is_ok();
+        result
+    }
+}
+
+/// Generates a method of `Scope` that forwards to the `Lake` method of the same name, with the
+/// scope's lifetime on the result.
+macro_rules! forward {
+    ($(#[$attr:meta])* $name:ident [$($gen:tt)*] ($($arg:ident: $ty:ty),*) -> $ret:ty, $example:literal) => {
+        #[doc = concat!("Like [`Lake::", stringify!($name), "`]; the result lives as long as the scope.")]
+        ///
+        /// ```
+        /// let mut lake = lake::Lake::new();
+        #[doc = concat!("lake.scope(|s| { let _ = ", $example, "; });")]
+        /// ```
+        $(#[$attr])*
+        #[inline]
+        pub fn $name<$($gen)*>(&self, $($arg: $ty),*) -> $ret {
+            self.lake.$name($($arg),*)
+        }
+    };
+}
+
+// `&self -> &'s mut T` is the point of a scope: every call gets a fresh block (see `Lake::bump`).
+#[allow(clippy::mut_from_ref)]
+impl<'s> Scope<'s> {
+    forward!(#[track_caller] alloc[T](value: T) -> &'s mut T, "s.alloc(1)");
+    forward!(try_alloc[T](value: T) -> Result<&'s mut T, AllocError>, "s.try_alloc(1)");
+    forward!(#[track_caller] alloc_with[T, F: FnOnce() -> T](f: F) -> &'s mut T, "s.alloc_with(|| 1)");
+    forward!(try_alloc_with[T, F: FnOnce() -> T](f: F) -> Result<&'s mut T, AllocError>, "s.try_alloc_with(|| 1)");
+    forward!(#[track_caller] alloc_zeroed[T: bytemuck::Zeroable]() -> &'s mut T, "s.alloc_zeroed::<u64>()");
+    forward!(try_alloc_zeroed[T: bytemuck::Zeroable]() -> Result<&'s mut T, AllocError>, "s.try_alloc_zeroed::<u64>()");
+    forward!(#[track_caller] alloc_slice_copy[T: Copy](src: &[T]) -> &'s mut [T], "s.alloc_slice_copy(&[1, 2])");
+    forward!(try_alloc_slice_copy[T: Copy](src: &[T]) -> Result<&'s mut [T], AllocError>, "s.try_alloc_slice_copy(&[1, 2])");
+    forward!(#[track_caller] alloc_slice_clone[T: Clone](src: &[T]) -> &'s mut [T], "s.alloc_slice_clone(&[1, 2])");
+    forward!(try_alloc_slice_clone[T: Clone](src: &[T]) -> Result<&'s mut [T], AllocError>, "s.try_alloc_slice_clone(&[1, 2])");
+    forward!(#[track_caller] alloc_slice_fill_with[T, F: FnMut(usize) -> T](len: usize, f: F) -> &'s mut [T], "s.alloc_slice_fill_with(3, |i| i)");
+    forward!(try_alloc_slice_fill_with[T, F: FnMut(usize) -> T](len: usize, f: F) -> Result<&'s mut [T], AllocError>, "s.try_alloc_slice_fill_with(3, |i| i)");
+    forward!(#[track_caller] alloc_slice_zeroed[T: bytemuck::Zeroable](len: usize) -> &'s mut [T], "s.alloc_slice_zeroed::<u8>(8)");
+    forward!(try_alloc_slice_zeroed[T: bytemuck::Zeroable](len: usize) -> Result<&'s mut [T], AllocError>, "s.try_alloc_slice_zeroed::<u8>(8)");
+    forward!(#[track_caller] alloc_str[](src: &str) -> &'s mut str, "s.alloc_str(\"hi\")");
+    forward!(try_alloc_str[](src: &str) -> Result<&'s mut str, AllocError>, "s.try_alloc_str(\"hi\")");
+    forward!(#[track_caller] alloc_fmt[](args: fmt::Arguments<'_>) -> &'s mut str, "s.alloc_fmt(format_args!(\"{}\", 1))");
+    forward!(try_alloc_fmt[](args: fmt::Arguments<'_>) -> Result<&'s mut str, AllocError>, "s.try_alloc_fmt(format_args!(\"{}\", 1))");
+    forward!(#[track_caller] alloc_iter[I: IntoIterator](iter: I) -> &'s mut [I::Item], "s.alloc_iter(0..3)");
+    forward!(try_alloc_iter[I: IntoIterator](iter: I) -> Result<&'s mut [I::Item], AllocError>, "s.try_alloc_iter(0..3)");
+    forward!(#[track_caller] alloc_layout[](layout: core::alloc::Layout) -> core::ptr::NonNull<u8>, "s.alloc_layout(core::alloc::Layout::new::<u32>())");
+    forward!(try_alloc_layout[](layout: core::alloc::Layout) -> Result<core::ptr::NonNull<u8>, AllocError>, "s.try_alloc_layout(core::alloc::Layout::new::<u32>())");
+    forward!(#[track_caller] alloc_box[T](value: T) -> LakeBox<'s, T>, "s.alloc_box(String::from(\"x\"))");
+    forward!(try_alloc_box[T](value: T) -> Result<LakeBox<'s, T>, AllocError>, "s.try_alloc_box(String::from(\"x\"))");
+    forward!(#[track_caller] droplet[const N: usize]() -> Droplet<N>, "s.droplet::<4>()");
+    forward!(try_droplet[const N: usize]() -> Result<Droplet<N>, AllocError>, "s.try_droplet::<4>()");
+    forward!(#[track_caller] droplet_copy[](bytes: &[u8]) -> DropletDyn, "s.droplet_copy(b\"x\")");
+    forward!(try_droplet_copy[](bytes: &[u8]) -> Result<DropletDyn, AllocError>, "s.try_droplet_copy(b\"x\")");
+    forward!(#[track_caller] droplet_with[F: FnOnce(&mut DropletWriter<'_>)](write: F) -> DropletDyn, "s.droplet_with(|w| w.push(1))");
+    forward!(try_droplet_with[F: FnOnce(&mut DropletWriter<'_>)](write: F) -> Result<DropletDyn, AllocError>, "s.try_droplet_with(|w| w.push(1))");
+    forward!(stats[]() -> LakeStats, "s.stats()");
+
+    /// Moves `value` into the scope and registers its destructor, which runs when the scope
+    /// ends (rewinds, or a sandbox commits or rolls back): newest first, exactly once, even if
+    /// another registered destructor panics.
+    ///
+    /// `T: 'static` is what makes this sound: a registered value cannot hold a reference into
+    /// the lake, so no destructor can read another arena value that was already dropped (the
+    /// typed-arena #24 / sycamore #494 hole).
+    ///
+    /// # Panics
+    ///
+    /// If the lake cannot grow; see [`try_alloc_dropping`](Scope::try_alloc_dropping).
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// let shared = Rc::new(());
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     let v: &mut Vec<Rc<()>> = s.alloc_dropping(vec![Rc::clone(&shared)]);
+    ///     v.push(Rc::clone(&shared));
+    ///     assert_eq!(Rc::strong_count(&shared), 3);
+    /// });
+    /// assert_eq!(Rc::strong_count(&shared), 1); // dropped when the scope ended
+    /// ```
+    #[track_caller]
+    pub fn alloc_dropping<T: 'static>(&self, value: T) -> &'s mut T {
+        self.try_alloc_dropping(value).unwrap_or_else(|e| e.panic())
+    }
+
+    /// Fallible [`alloc_dropping`](Scope::alloc_dropping); on failure `value` is dropped.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::fixed(8);
+    /// lake.scope(|s| assert!(s.try_alloc_dropping(String::from("too big")).is_err()));
+    /// ```
+    pub fn try_alloc_dropping<T: 'static>(&self, value: T) -> Result<&'s mut T, AllocError> {
+        // SAFETY: the list belongs to the region this scope was made from, which runs it when it
+        // ends, before rewinding; the reference has the scope's lifetime `'s`, which ends before
+        // the region does (closure scopes: the higher-ranked lifetime; guards: the borrow).
+        unsafe { self.drops.alloc(self.lake, value) }
+    }
+
+    /// Runs `f` in a nested scope; see [`Lake::scope`]. Allocations of this scope stay usable.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     let kept = s.alloc(1);
+    ///     s.scope(|inner| { inner.alloc([0u8; 100]); });
+    ///     assert_eq!(*kept, 1);
+    /// });
+    /// ```
+    pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+        // The guard ends the scope when dropped: on return, and if `f` panics.
+        let mut guard = self.scope_guard();
+        let result = f(&mut guard.scope());
+        drop(guard);
+        result
+    }
+
+    /// Opens a nested scope that ends when the guard drops; see [`Lake::scope_guard`].
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     let mut guard = s.scope_guard();
+    ///     guard.scope().alloc(1);
+    /// });
+    /// ```
+    pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
+        ScopeGuard {
+            region: Region::new(self.lake),
+        }
+    }
+
+    /// Opens a nested sandbox; see [`Lake::sandbox`].
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     let mut sb = s.sandbox();
+    ///     sb.scope().alloc(1);
+    ///     sb.commit();
+    /// });
+    /// ```
+    pub fn sandbox(&mut self) -> Sandbox<'_> {
+        Sandbox {
+            region: Region::new(self.lake),
+            committed: false,
+        }
+    }
+
+    /// Runs `f` in a nested sandbox, committed on `Ok`; see [`Lake::sandboxed`].
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     let r: Result<(), ()> = s.sandboxed(|sb| { sb.alloc(1); Err(()) });
+    ///     assert!(r.is_err());
+    /// });
+    /// ```
+    pub fn sandboxed<R, E>(
+        &mut self,
+        f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let mut sandbox = self.sandbox();
+        let result = f(&mut sandbox.scope());
+        sandbox.committed = result.is_ok();
+        result
+    }
+}
+
+impl fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("stats", &self.lake.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ScopeGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScopeGuard").finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Sandbox<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("committed", &self.committed)
+            .finish_non_exhaustive()
+    }
+}
