@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
+use core::sync::atomic::AtomicPtr;
 
 use crate::math::chunk::CHUNK_ALIGN;
 
@@ -15,6 +16,15 @@ struct Block([u8; CHUNK_ALIGN]);
 const _: () = assert!(core::mem::size_of::<Block>() == CHUNK_ALIGN);
 const _: () = assert!(core::mem::align_of::<Block>() == CHUNK_ALIGN);
 
+/// Where a chunk's bytes come from.
+enum Storage {
+    /// A heap block the chunk owns and frees.
+    Owned(Vec<MaybeUninit<Block>>),
+    /// A region of a parent lake, for a view; never freed here. An `AtomicPtr` (only ever
+    /// accessed through `&mut`) so that `Chunk: Send` follows from the fields.
+    Borrowed(AtomicPtr<u8>),
+}
+
 /// One chunk: a heap block of `capacity` bytes that is never read as initialised by the lake.
 ///
 /// The storage is a `Vec` with length 0 whose spare capacity is the chunk. A `Vec` (unlike a
@@ -22,7 +32,7 @@ const _: () = assert!(core::mem::align_of::<Block>() == CHUNK_ALIGN);
 /// [`Chunk::start`] stay valid while the `Chunk` value moves around inside the chunk list; and
 /// `Vec::as_mut_ptr` is documented not to create an intermediate reference to the buffer.
 pub(crate) struct Chunk {
-    storage: Vec<MaybeUninit<Block>>,
+    storage: Storage,
     /// Usable bytes: a multiple of [`CHUNK_ALIGN`], at most the storage's capacity in bytes.
     capacity: usize,
     /// Bytes used when the lake last left this chunk (kept for `zero_on_reset`).
@@ -38,17 +48,34 @@ impl Chunk {
         let mut storage = Vec::new();
         storage.try_reserve_exact(blocks).ok()?;
         Some(Chunk {
-            storage,
+            storage: Storage::Owned(storage),
             capacity,
             filled: 0,
         })
     }
 
+    /// A chunk over memory the lake does not own: a region of a parent lake, for a view.
+    ///
+    /// `region` must be valid for reads and writes of `capacity` bytes, start at a multiple of
+    /// [`CHUNK_ALIGN`], carry the provenance of that memory, and not be accessed by anyone else
+    /// while the chunk exists (the view that owns it borrows the parent).
+    pub(crate) fn borrowed(region: NonNull<u8>, capacity: usize) -> Chunk {
+        Chunk {
+            storage: Storage::Borrowed(AtomicPtr::new(region.as_ptr())),
+            capacity,
+            filled: 0,
+        }
+    }
+
     /// First byte of the chunk, with provenance over all `capacity` bytes.
     pub(crate) fn start(&mut self) -> NonNull<u8> {
-        // `as_mut_ptr` on an allocated Vec is non-null; for a zero-capacity chunk it is a
-        // dangling, well-aligned pointer, which is fine because no byte is ever accessed.
-        NonNull::new(self.storage.as_mut_ptr().cast::<u8>()).unwrap_or(NonNull::dangling())
+        let start = match &mut self.storage {
+            // `as_mut_ptr` on an allocated Vec is non-null; for a zero-capacity chunk it is a
+            // dangling, well-aligned pointer, which is fine because no byte is ever accessed.
+            Storage::Owned(blocks) => blocks.as_mut_ptr().cast::<u8>(),
+            Storage::Borrowed(region) => *region.get_mut(),
+        };
+        NonNull::new(start).unwrap_or(NonNull::dangling())
     }
 
     /// Usable bytes in this chunk.

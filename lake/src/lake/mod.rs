@@ -15,6 +15,7 @@ mod rewind;
 mod scope;
 mod shared;
 mod stats;
+mod view;
 
 pub use boxed::LakeBox;
 pub use builder::LakeBuilder;
@@ -27,6 +28,7 @@ pub use scope::{Sandbox, Scope, ScopeGuard};
 #[allow(unused_imports)] // filled in by the shared-lake work
 pub use shared::*;
 pub use stats::LakeStats;
+pub use view::LakeView;
 
 use ::alloc::vec::Vec;
 use core::cell::{Cell, RefCell};

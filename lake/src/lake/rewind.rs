@@ -229,6 +229,7 @@ impl Lake {
     /// Nothing that occupies memory handed out after `snapshot` was taken may be used after this
     /// call: no reference, raw pointer, slice or `LakeBox` from an allocation made after it, and
     /// no collection in the lake (`Vec<T, &Lake>`, …) that allocated *or grew in place* after it.
+    /// That includes views split off after it ([`Lake::split`]), whose region is such memory.
     /// Those bytes are handed out again by the next allocation. Allocations made before the
     /// snapshot stay valid. (A `LakeBox` made after the snapshot that is still alive would run
     /// its destructor on reused memory: drop or forget it first.)

@@ -16,7 +16,7 @@ use crate::error::AllocError;
 
 use super::drop_list::DropList;
 use super::rewind::Checkpoint;
-use super::{Droplet, DropletDyn, DropletWriter, Lake, LakeBox, LakeStats};
+use super::{Droplet, DropletDyn, DropletWriter, Lake, LakeBox, LakeStats, LakeView};
 
 /// A region of a lake that ends as a whole; allocations through it live as long as it (`'s`).
 /// Made by [`Lake::scope`], [`ScopeGuard::scope`], [`Sandbox::scope`] and nested
@@ -301,6 +301,8 @@ impl<'s> Scope<'s> {
     forward!(#[track_caller] droplet_with[F: FnOnce(&mut DropletWriter<'_>)](write: F) -> DropletDyn, "s.droplet_with(|w| w.push(1))");
     forward!(try_droplet_with[F: FnOnce(&mut DropletWriter<'_>)](write: F) -> Result<DropletDyn, AllocError>, "s.try_droplet_with(|w| w.push(1))");
     forward!(stats[]() -> LakeStats, "s.stats()");
+    forward!(#[track_caller] split[](len: usize) -> LakeView<'s>, "s.split(64)");
+    forward!(try_split[](len: usize) -> Result<LakeView<'s>, AllocError>, "s.try_split(64)");
 
     /// Moves `value` into the scope and registers its destructor, which runs when the scope
     /// ends (rewinds, or a sandbox commits or rolls back): newest first, exactly once, even if
