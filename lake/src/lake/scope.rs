@@ -304,6 +304,26 @@ impl<'s> Scope<'s> {
     forward!(#[track_caller] split[](len: usize) -> LakeView<'s>, "s.split(64)");
     forward!(try_split[](len: usize) -> Result<LakeView<'s>, AllocError>, "s.try_split(64)");
 
+    /// The lake this scope allocates from, borrowed for as long as this handle is: for the
+    /// `&Lake` APIs (resolving droplets, `Vec<T, &Lake>` and other `Allocator` collections).
+    /// Anything allocated through it lives no longer than that borrow, and while it lasts the
+    /// scope cannot open a nested scope (that needs `&mut`), so it cannot be used to allocate
+    /// in a parent while a child runs.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     let d = s.droplet_copy(b"abc");
+    ///     assert_eq!(d.get(s.as_lake()), Some(&b"abc"[..]));
+    ///     let mut v = allocator_api2::vec::Vec::new_in(s.as_lake());
+    ///     v.extend_from_slice(&[1, 2, 3]);
+    ///     assert_eq!(v.len(), 3);
+    /// });
+    /// ```
+    pub fn as_lake(&self) -> &Lake {
+        self.lake
+    }
+
     /// Moves `value` into the scope and registers its destructor, which runs when the scope
     /// ends (rewinds, or a sandbox commits or rolls back): newest first, exactly once, even if
     /// another registered destructor panics.
