@@ -32,6 +32,12 @@ fn main() {
     vec_in_lake();
     step("5. a request loop: reset per request, capacity settles");
     request_loop();
+    step("6. scopes, drop lists and sandboxes");
+    scopes_and_sandboxes();
+    step("7. droplets and snapshots: keys checked on every use");
+    droplets();
+    step("8. views: one lake split for two workers");
+    views();
     println!("\nEnd of the tour.");
 }
 
@@ -162,6 +168,86 @@ fn request_loop() {
 }
 
 /// Prints a step heading.
+fn scopes_and_sandboxes() {
+    let mut lake = Lake::new();
+    lake.scope(|s| {
+        let session = s.alloc_str("session-42");
+        for line in ["user=ada", "role=admin"] {
+            s.scope(|inner| {
+                let parts = inner.alloc_iter(line.split('='));
+                inner.alloc_dropping(Noisy("scratch buffer"));
+                println!("  inner scope parsed {parts:?} (outer {session:?} still usable)");
+            });
+        }
+        println!(
+            "  after the inner scopes: {} B used (only the outer allocations)",
+            s.stats().used
+        );
+    });
+    println!("  after the outer scope: {} B used", lake.stats().used);
+    let committed: Result<usize, &str> =
+        lake.sandboxed(|s| Ok(s.alloc_slice_copy(&[1u8; 100]).len()));
+    let rolled_back: Result<usize, &str> = lake.sandboxed(|s| {
+        s.alloc_slice_copy(&[2u8; 4000]);
+        Err("parse error")
+    });
+    println!("  sandboxes: committed {committed:?}, rolled back {rolled_back:?}");
+    println!(
+        "  used now: {} B (the committed 100, not the rolled-back 4000)",
+        lake.stats().used
+    );
+}
+
+fn droplets() {
+    let mut lake = Lake::new();
+    let header = lake.droplet_copy(b"HTTP/1.1 200 OK");
+    let before_body = lake.snapshot();
+    let body = lake.droplet_with(|w| w.extend_from_slice(b"{\"ok\":true}"));
+    println!(
+        "  header {:?}",
+        header.get(&lake).map(String::from_utf8_lossy)
+    );
+    println!(
+        "  body   {:?}",
+        body.get(&lake).map(String::from_utf8_lossy)
+    );
+    lake.rewind(&before_body).unwrap();
+    println!(
+        "  after rewinding to the snapshot: header valid {}, body valid {} ({:?})",
+        header.is_valid(&lake),
+        body.is_valid(&lake),
+        body.status(&lake)
+    );
+    lake.reset();
+    println!(
+        "  after reset: header valid {}; rewinding to the old snapshot: {:?}",
+        header.is_valid(&lake),
+        lake.rewind(&before_body)
+    );
+}
+
+fn views() {
+    let mut lake = Lake::new();
+    let parts: Vec<_> = (0..2).map(|_| lake.split(4096)).collect();
+    let totals: Vec<u64> = std::thread::scope(|t| {
+        let workers: Vec<_> = parts
+            .into_iter()
+            .enumerate()
+            .map(|(w, view)| {
+                t.spawn(move || {
+                    view.alloc_iter((0..100u64).map(|i| i * (w as u64 + 1)))
+                        .iter()
+                        .sum::<u64>()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    println!("  two worker threads each filled their own view: sums {totals:?}");
+    lake.reset();
+    println!("  views gone, parent reset: {} B used", lake.stats().used);
+}
+
 fn step(title: &str) {
     println!("\n== {title}");
 }
