@@ -71,7 +71,7 @@ impl fmt::Display for AllocError {
             AllocError::OutOfMemory { requested } => write!(
                 f,
                 "out of memory: the global allocator could not provide {requested} bytes for a \
-                 new lake chunk"
+                 new lake chunk; free memory elsewhere, reset the lake, or make smaller requests"
             ),
             AllocError::InvalidLayout { elem_size, len, align } => write!(
                 f,

@@ -98,6 +98,7 @@ impl Lake {
         if moved_cursor || (aligned && new <= old && !self.is_last(ptr, old)) {
             // Grown or shrunk by moving the cursor, or shrunk in the middle of the chunk (the
             // tail bytes stay reserved until reset).
+            super::raw::promise_alignment(ptr, new_layout.align());
             return Ok(NonNull::slice_from_raw_parts(ptr, new));
         }
         let fresh = self.bump(new_layout).map_err(|_| ApiAllocError)?;

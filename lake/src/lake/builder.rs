@@ -1,7 +1,7 @@
 //! [`LakeBuilder`]: capacity, limit, growth cap, fixed size and zeroing.
 
 use crate::error::AllocError;
-use crate::math::chunk::{self, DEFAULT_FIRST_CHUNK, DEFAULT_MAX_CHUNK};
+use crate::math::chunk::{self, CHUNK_ALIGN, DEFAULT_FIRST_CHUNK, DEFAULT_MAX_CHUNK};
 
 use super::chunk::Chunk;
 use super::Lake;
@@ -89,6 +89,8 @@ impl LakeBuilder {
     /// ```
     pub fn max_chunk_size(mut self, bytes: usize) -> LakeBuilder {
         self.config.max_chunk = bytes;
+        // A cap below the default first chunk applies to the first chunk too.
+        self.config.first_chunk = self.config.first_chunk.min(bytes.max(CHUNK_ALIGN));
         self
     }
 

@@ -137,8 +137,14 @@ impl<'a, T> Growing<'a, T> {
     /// reserved bytes to the lake when the block is its last allocation.
     pub(crate) fn into_slice(self) -> &'a mut [T] {
         let this = ManuallyDrop::new(self);
-        if size_of::<T>() != 0 && this.cap > this.len && this.len > 0 {
+        if size_of::<T>() != 0 && this.cap > this.len {
             let elem = size_of::<T>();
+            if this.len == 0 {
+                // Nothing was written: give the whole reservation back (if it is still last) and
+                // hand out an empty slice that points at no lake memory.
+                this.lake.free_last(this.ptr.cast(), this.cap * elem);
+                return &mut [];
+            }
             this.lake
                 .resize_in_place(this.ptr.cast(), this.cap * elem, this.len * elem);
         }

@@ -47,7 +47,9 @@ impl Lake {
         // SAFETY: `b.start >= pos.addr() >= CHUNK_ALIGN > 0` (an invariant of `Lake`, set by
         // `from_config` and `enter_chunk`, which store only chunk addresses or `CHUNK_ALIGN`),
         // so the pointer is not null.
-        Some(unsafe { NonNull::new_unchecked(pos.with_addr(b.start)) })
+        let block = unsafe { NonNull::new_unchecked(pos.with_addr(b.start)) };
+        promise_alignment(block, layout.align());
+        Some(block)
     }
 
     #[cold]
@@ -200,6 +202,26 @@ impl Lake {
     pub(crate) fn is_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
         bump::is_last(ptr.as_ptr().addr(), size, self.cursor(), self.start.get())
     }
+}
+
+/// Tells Miri that `block` is aligned to `align` (it is: the bump computed it), for alignments
+/// above the chunks' own 16. Miri's `-Zmiri-symbolic-alignment-check`, which CI runs, otherwise
+/// trusts only the alignment of the allocation a pointer points into (16 for a chunk), and
+/// would reject a 32-aligned value at a 32-aligned address in a chunk. A no-op outside Miri.
+#[inline(always)]
+pub(crate) fn promise_alignment(block: NonNull<u8>, align: usize) {
+    #[cfg(miri)]
+    if align > crate::math::chunk::CHUNK_ALIGN {
+        unsafe extern "Rust" {
+            /// Provided by Miri: checks that `ptr` is aligned to `align` and records it.
+            fn miri_promise_symbolic_alignment(ptr: *const (), align: usize);
+        }
+        // SAFETY: the function only inspects the pointer's address; the bump aligned `block` to
+        // `align`, which is a power of two (a `Layout` alignment), as Miri requires.
+        unsafe { miri_promise_symbolic_alignment(block.as_ptr().cast(), align) };
+    }
+    #[cfg(not(miri))]
+    let _ = (block, align);
 }
 
 /// A non-null pointer aligned to `align`, valid for zero-sized accesses only.
