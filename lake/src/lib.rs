@@ -38,7 +38,6 @@ mod error;
 #[allow(clippy::module_inception)]
 mod lake;
 mod math;
-#[allow(dead_code)] // used by the shared lakes as they land
 mod sync;
 
 pub use crate::error::{AllocError, DropletError, RewindError};

@@ -1,4 +1,46 @@
-//! One facade for atomics and cells shared between threads: `core`'s types normally, loom's
-//! under `cfg(loom)`, so every lock-free protocol can be model-checked.
+//! One facade for atomics, locks and chunk allocation shared between threads: `core`'s and
+//! `std`'s types normally, loom's under `cfg(loom)`, so every lock-free protocol can be
+//! model-checked (`.ci/loom.sh`).
 //!
-//! (Work in progress: nothing uses it yet.)
+//! Only code whose correctness depends on cross-thread ordering uses this module (today: the
+//! shared lakes in `lake/shared/`). Single-threaded code that merely needs an `AtomicPtr` for
+//! its auto traits (the `Lake` cursor) uses `core::sync::atomic` directly, so loom does not
+//! model accesses that can never race.
+// Without `std` there are no shared lakes, hence no users.
+#![cfg_attr(not(feature = "std"), allow(unused_imports))]
+
+#[cfg(not(loom))]
+pub(crate) use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+#[cfg(loom)]
+pub(crate) use loom::sync::{Mutex, MutexGuard};
+#[cfg(all(feature = "std", not(loom)))]
+pub(crate) use std::sync::{Mutex, MutexGuard};
+
+/// Raw heap allocation for chunks. Under loom the allocations are leak-tracked: a model whose
+/// execution ends with a chunk still allocated fails.
+pub(crate) mod heap {
+    #[cfg(not(loom))]
+    pub(crate) use alloc::alloc::{alloc, dealloc};
+    #[cfg(loom)]
+    pub(crate) use loom::alloc::{alloc, dealloc};
+}
+
+/// Locks `mutex`, ignoring poisoning: the shared lakes hold their locks only around bookkeeping
+/// that runs no user code and leaves the data consistent at every step.
+#[cfg(any(feature = "std", loom))]
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `&mut` access to a mutex's data (no locking needed), ignoring poisoning as [`lock`] does.
+#[cfg(any(feature = "std", loom))]
+pub(crate) fn get_mut<T>(mutex: &mut Mutex<T>) -> &mut T {
+    mutex
+        .get_mut()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,3 +1,203 @@
 //! The thread-local lake: `lake::with_lake(|lake| …)`.
-//!
-//! (Work in progress: nothing here yet.)
+
+use core::cell::RefCell;
+use core::fmt;
+
+use crate::error::AllocError;
+use crate::lake::{Lake, LakeBuilder};
+
+std::thread_local! {
+    /// This thread's lake. Lazily created (empty: [`Lake::new`] allocates nothing) on first
+    /// use; its chunks are freed by the thread-local destructor when the thread exits.
+    ///
+    /// Borrow discipline: `with_lake` holds a shared borrow (`Ref`) for the duration of the
+    /// user's closure, so nested calls borrow it again, shared; a mutable borrow is only ever
+    /// tried (never forced) between outermost calls, by the reset and by `thread_lake_init`.
+    static THREAD_LAKE: RefCell<Lake> = RefCell::new(Lake::new());
+}
+
+/// Why the thread-local lake could not be used or configured.
+///
+/// ```
+/// use lake::{thread_lake_init, with_lake, ThreadLakeError};
+///
+/// let err = with_lake(|_| thread_lake_init(1 << 20)).unwrap_err();
+/// assert_eq!(err, ThreadLakeError::InUse);
+/// assert!(err.to_string().contains("in use"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ThreadLakeError {
+    /// [`thread_lake_init`] was called while a [`with_lake`] call on this thread is running
+    /// (the lake holds live allocations and cannot be replaced).
+    InUse,
+    /// The thread is exiting and its thread-local lake has already been destroyed (a call from
+    /// another thread-local's destructor).
+    Destroyed,
+    /// The new lake's first chunk could not be allocated.
+    Alloc(AllocError),
+}
+
+impl fmt::Display for ThreadLakeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ThreadLakeError::InUse => f.write_str(
+                "the thread-local lake is in use by a running `with_lake` call on this thread; \
+                 configure it before or between calls",
+            ),
+            ThreadLakeError::Destroyed => f.write_str(
+                "the thread-local lake was already destroyed because the thread is exiting",
+            ),
+            ThreadLakeError::Alloc(e) => write!(f, "the thread-local lake could not be built: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ThreadLakeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ThreadLakeError::Alloc(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Runs `f` with this thread's lake, then frees everything `f` allocated.
+///
+/// The lake is created empty on the thread's first call and kept for the thread's lifetime:
+/// after each **outermost** `with_lake` call returns (or unwinds), the lake is
+/// [reset](Lake::reset), which keeps its largest chunk. So a steady stream of calls reuses the
+/// same memory and, once warm, never touches the global allocator. The chunks are released when
+/// the thread exits. Size the first chunk up front with [`thread_lake_init`].
+///
+/// Allocations cannot escape: `f` receives `&'a Lake` for a lifetime `'a` it cannot name in
+/// its return type (`for<'a> FnOnce(&'a Lake) -> R`), so returning or storing a reference into
+/// the lake is a compile error.
+///
+/// **Nesting**: a `with_lake` call inside another on the same thread receives the same lake
+/// (sound: allocation only needs `&Lake`). Its allocations stay alive until the outermost call
+/// returns, and the outer closure's allocations are never invalidated by the inner call.
+///
+/// # Panics
+///
+/// If called from another thread-local's destructor after this thread's lake was destroyed
+/// (see [`try_with_lake`]), or if `f` panics.
+///
+/// ```
+/// use lake::with_lake;
+///
+/// fn parse(line: &str) -> usize {
+///     with_lake(|lake| {
+///         let words = lake.alloc_iter(line.split_whitespace());
+///         words.len()
+///     })
+/// }
+/// assert_eq!(parse("a b c"), 3);
+/// // Memory is reused: the second call allocates in the chunk the first one warmed.
+/// assert_eq!(parse("d e"), 2);
+///
+/// // Nested calls share the lake.
+/// let total = with_lake(|outer| {
+///     let a = outer.alloc(1);
+///     let b = with_lake(|inner| *inner.alloc(2));
+///     *a + b // `a` is still valid after the nested call
+/// });
+/// assert_eq!(total, 3);
+/// ```
+#[track_caller]
+pub fn with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> R {
+    match try_with_lake(f) {
+        Ok(r) => r,
+        Err(e) => panic!("lake::with_lake: {e}"),
+    }
+}
+
+/// [`with_lake`] that returns [`ThreadLakeError::Destroyed`] instead of panicking when the
+/// thread's lake was already destroyed (during thread exit). `f` is not called then.
+///
+/// ```
+/// let len = lake::try_with_lake(|lake| lake.alloc_str("hi").len());
+/// assert_eq!(len, Ok(2));
+/// ```
+pub fn try_with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> Result<R, ThreadLakeError> {
+    THREAD_LAKE
+        .try_with(|cell| {
+            // Declared first, dropped last: resets after the borrow below has ended, also when
+            // `f` unwinds.
+            let _reset = ResetWhenOutermost(cell);
+            // Cannot fail: mutable borrows are only taken by `ResetWhenOutermost` and
+            // `thread_lake_init`, which run no user code while they hold them.
+            let lake = cell.borrow();
+            f(&lake)
+        })
+        .map_err(|_| ThreadLakeError::Destroyed)
+}
+
+/// Resets the thread lake when dropped, if no other borrow of it is alive — that is, when the
+/// `with_lake` call that created it was the outermost one.
+struct ResetWhenOutermost<'c>(&'c RefCell<Lake>);
+
+impl Drop for ResetWhenOutermost<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut lake) = self.0.try_borrow_mut() {
+            lake.reset();
+        }
+    }
+}
+
+/// Replaces this thread's lake with one whose first chunk of `bytes` bytes is allocated now,
+/// so the first [`with_lake`] calls do not grow it chunk by chunk.
+///
+/// Call it before the thread's first `with_lake`, or between calls (the old lake, which holds
+/// no allocations then, is dropped).
+///
+/// # Errors
+///
+/// [`ThreadLakeError::InUse`] if called inside a `with_lake` call on this thread;
+/// [`ThreadLakeError::Alloc`] if the chunk cannot be allocated; [`ThreadLakeError::Destroyed`]
+/// during thread exit.
+///
+/// ```
+/// std::thread::spawn(|| {
+///     lake::thread_lake_init(256 << 10).unwrap();
+///     lake::with_lake(|lake| assert!(lake.stats().capacity >= 256 << 10));
+/// })
+/// .join()
+/// .unwrap();
+/// ```
+pub fn thread_lake_init(bytes: usize) -> Result<(), ThreadLakeError> {
+    thread_lake_init_with(Lake::builder().capacity(bytes))
+}
+
+/// [`thread_lake_init`] with full control: fixed size, limit, growth cap, zeroing on reset.
+///
+/// # Errors
+///
+/// As [`thread_lake_init`], with [`ThreadLakeError::Alloc`] for any build error.
+///
+/// ```
+/// use lake::{thread_lake_init_with, with_lake, Lake};
+///
+/// std::thread::spawn(|| {
+///     // A real-time thread: one 64 KiB chunk, never grows, wiped between calls.
+///     thread_lake_init_with(Lake::builder().capacity(64 << 10).fixed().zero_on_reset(true))
+///         .unwrap();
+///     with_lake(|lake| assert!(lake.try_alloc_slice_copy(&[0u8; 100 << 10]).is_err()));
+/// })
+/// .join()
+/// .unwrap();
+/// ```
+pub fn thread_lake_init_with(builder: LakeBuilder) -> Result<(), ThreadLakeError> {
+    THREAD_LAKE
+        .try_with(|cell| {
+            // Check before building, so a busy lake costs no allocation.
+            drop(cell.try_borrow_mut().map_err(|_| ThreadLakeError::InUse)?);
+            let fresh = builder.try_build().map_err(ThreadLakeError::Alloc)?;
+            let mut lake = cell.try_borrow_mut().map_err(|_| ThreadLakeError::InUse)?;
+            let old = core::mem::replace(&mut *lake, fresh);
+            drop(lake);
+            drop(old);
+            Ok(())
+        })
+        .map_err(|_| ThreadLakeError::Destroyed)?
+}

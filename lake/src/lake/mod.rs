@@ -21,11 +21,10 @@ pub use boxed::LakeBox;
 pub use builder::LakeBuilder;
 pub use droplet::{Droplet, DropletDyn, DropletWriter};
 #[cfg(feature = "std")]
-#[allow(unused_imports)] // filled in by the thread-local work
 pub use local::*;
 pub use rewind::Snapshot;
 pub use scope::{Sandbox, Scope, ScopeGuard};
-#[allow(unused_imports)] // filled in by the shared-lake work
+#[cfg(feature = "std")]
 pub use shared::*;
 pub use stats::LakeStats;
 pub use view::LakeView;

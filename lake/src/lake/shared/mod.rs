@@ -1,4 +1,29 @@
-//! Shared lakes: `SyncLake` (a `Sync` arena with an atomic bump), `LocalLake` (a per-thread
-//! fast path taking chunks from a `SyncLake`) and `LakeCache` (warm lakes for tasks).
+//! Shared lakes: [`SyncLake`] (a `Sync` arena with a lock-free CAS bump), [`LocalLake`] (a
+//! per-thread fast path taking slabs from a `SyncLake`) and [`LakeCache`] (warm lakes for
+//! tasks). All need the `std` feature (the slow paths take a `Mutex`).
 //!
-//! (Work in progress: nothing here yet.)
+//! See IMPLEMENTATION.md §3 (repository root) for the layout, the CAS protocol and why each
+//! `unsafe` block is sound.
+
+#[cfg(feature = "std")]
+mod allocator;
+#[cfg(feature = "std")]
+mod cache;
+#[cfg(feature = "std")]
+mod chunk;
+#[cfg(feature = "std")]
+mod local;
+#[cfg(feature = "std")]
+mod sync_lake;
+#[cfg(feature = "std")]
+pub(crate) mod typed;
+
+#[cfg(all(test, loom))]
+mod loom_models;
+
+#[cfg(feature = "std")]
+pub use cache::{CachedLake, LakeCache};
+#[cfg(feature = "std")]
+pub use local::LocalLake;
+#[cfg(feature = "std")]
+pub use sync_lake::SyncLake;
