@@ -189,11 +189,7 @@ impl Lake {
     /// assert_eq!(lake.stats().used, 0);
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
-        // The guard ends the scope when dropped: on return, and if `f` panics.
-        let mut guard = self.scope_guard();
-        let result = f(&mut guard.scope());
-        drop(guard);
-        result
+        run_scope(self, f)
     }
 
     /// Opens a scope that ends when the returned guard is dropped.
@@ -242,11 +238,34 @@ impl Lake {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        let mut sandbox = self.sandbox();
-        let result = f(&mut sandbox.scope());
-        sandbox.committed = result.is_ok();
-        result
+        run_sandboxed(self, f)
     }
+}
+
+/// Runs `f` in a scope of `lake` that ends (drop list run, cursor rewound) when `f` returns or
+/// unwinds. Callers hold the exclusive access the scope needs: `&mut Lake`, or `&mut Scope`.
+fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+    let mut guard = ScopeGuard {
+        region: Region::new(lake),
+    };
+    let result = f(&mut guard.scope());
+    drop(guard);
+    result
+}
+
+/// Runs `f` in a sandbox of `lake`, committed if it returns `Ok` (rolled back on `Err` or
+/// unwinding). Callers hold exclusive access, as for [`run_scope`].
+fn run_sandboxed<R, E>(
+    lake: &Lake,
+    f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
+) -> Result<R, E> {
+    let mut sandbox = Sandbox {
+        region: Region::new(lake),
+        committed: false,
+    };
+    let result = f(&mut sandbox.scope());
+    sandbox.committed = result.is_ok();
+    result
 }
 
 /// Generates a method of `Scope` that forwards to the `Lake` method of the same name, with the
@@ -377,11 +396,7 @@ impl<'s> Scope<'s> {
     /// });
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
-        // The guard ends the scope when dropped: on return, and if `f` panics.
-        let mut guard = self.scope_guard();
-        let result = f(&mut guard.scope());
-        drop(guard);
-        result
+        run_scope(self.lake, f)
     }
 
     /// Opens a nested scope that ends when the guard drops; see [`Lake::scope_guard`].
@@ -429,10 +444,7 @@ impl<'s> Scope<'s> {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        let mut sandbox = self.sandbox();
-        let result = f(&mut sandbox.scope());
-        sandbox.committed = result.is_ok();
-        result
+        run_sandboxed(self.lake, f)
     }
 }
 
