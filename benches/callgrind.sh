@@ -5,27 +5,57 @@
 #   bash benches/callgrind.sh            # then benches/table.py (flags are passed to it)
 #
 # Method: `callgrind_round <workload> <contender> <rounds>` warms the contender up, then runs
-# <rounds> rounds of N = 10 000 allocations. It runs under callgrind for LO and HI rounds, and
+# <rounds> rounds of A allocations (A = N = 10 000 in W1/W2; A = 1 000 scopes × 64 = 64 000 in
+# W3). It runs under callgrind for LO and HI rounds, and
 #
-#     Ir per allocation = (Ir(HI) - Ir(LO)) / ((HI - LO) × N)
+#     Ir per allocation = (Ir(HI) - Ir(LO)) / ((HI - LO) × A)
 #
 # which cancels process start-up, warm-up and input set-up (identical in both runs). The count
-# includes the loop, the read-back and the reset amortised over N; subtract the `baseline`
-# row (the same loop without allocation) for the allocator's own share.
+# includes the loop, the read-back and the reset (W3: opening and rewinding the scopes)
+# amortised over A; subtract the `baseline` row (the same loop without allocation, and in W3
+# without scopes) for the allocator's own share.
 #
-# Environment: LO (default 1), HI (default 11), CONTENDERS, WORKLOADS as in run.sh.
-# Raw callgrind files go to benches/results/raw/ (git-ignored), with a callgrind_annotate
-# report per run.
+# Environment: LO (default 1), HI (default 11), CONTENDERS, WORKLOADS as in run.sh (default
+# w1 w2 w3; each workload has its own contenders, see contenders_of, plus `baseline`).
+# The (workload, contender) rows run replace theirs in benches/results/callgrind.json; rows
+# not run this time are kept (the JSON records each workload's last run date). Raw callgrind files go to benches/results/raw/ (git-ignored),
+# with a callgrind_annotate report per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LO=${LO:-1}
 HI=${HI:-11}
-ALL_CONTENDERS="lake bumpalo bump-scope blink-alloc typed-arena box baseline"
-read -r -a contenders <<<"${CONTENDERS:-$ALL_CONTENDERS}"
-read -r -a workloads <<<"${WORKLOADS:-w1 w2}"
+read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3}"
 raw=benches/results/raw
 mkdir -p "$raw"
+
+# Each workload's contenders, in table order (as in run.sh), then the baseline.
+contenders_of() {
+    case $1 in
+        w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box baseline" ;;
+        w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint baseline" ;;
+        *) echo "unknown workload: $1" >&2; exit 2 ;;
+    esac
+}
+
+# The (workload, contender) pairs to run.
+runs=()
+for w in "${workloads[@]}"; do
+    all=$(contenders_of "$w")
+    for c in $all; do
+        if [ -z "${CONTENDERS:-}" ] || [[ " $CONTENDERS " == *" $c "* ]]; then
+            runs+=("$w $c")
+        fi
+    done
+done
+if [ -n "${CONTENDERS:-}" ]; then
+    for c in $CONTENDERS; do
+        if ! printf '%s\n' "${runs[@]}" | grep -q " $c\$"; then
+            echo "contender $c is in none of the workloads ${workloads[*]}" >&2
+            exit 2
+        fi
+    done
+fi
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 
@@ -49,49 +79,70 @@ total_ir() {
 
 csv=$raw/callgrind.csv
 echo "workload,contender,rounds,ir" >"$csv"
-for w in "${workloads[@]}"; do
-    for c in "${contenders[@]}"; do
-        for r in "$LO" "$HI"; do
-            out=$raw/callgrind.$w.$c.$r.out
-            valgrind --tool=callgrind --callgrind-out-file="$out" -q "$bin" "$w" "$c" "$r" >/dev/null
-            ir=$(total_ir "$out")
-            echo "$w,$c,$r,$ir" >>"$csv"
-            callgrind_annotate "$out" >"$out.annotate.txt" 2>/dev/null || true
-            printf '%-3s %-12s %3s rounds: %s Ir\n' "$w" "$c" "$r" "$ir"
-        done
+for run in "${runs[@]}"; do
+    read -r w c <<<"$run"
+    for r in "$LO" "$HI"; do
+        out=$raw/callgrind.$w.$c.$r.out
+        valgrind --tool=callgrind --callgrind-out-file="$out" -q "$bin" "$w" "$c" "$r" >/dev/null
+        ir=$(total_ir "$out")
+        echo "$w,$c,$r,$ir" >>"$csv"
+        callgrind_annotate "$out" >"$out.annotate.txt" 2>/dev/null || true
+        printf '%-3s %-21s %3s rounds: %s Ir\n' "$w" "$c" "$r" "$ir"
     done
 done
 
 python3 - "$csv" "$LO" "$HI" "$(valgrind --version)" <<'PY'
 import csv, json, sys, datetime
+from pathlib import Path
 path, lo, hi, valgrind = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-N = 10_000
+# Allocations per round: N in W1/W2, 1 000 scopes × 64 in W3 (lake_benches::allocations_per_round).
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000}
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 ir = {}
 for row in csv.DictReader(open(path)):
     ir[(row["workload"], row["contender"], int(row["rounds"]))] = int(row["ir"])
-out = {
-    "method": f"(Ir({hi} rounds) - Ir({lo} rounds)) / ({hi - lo} x {N})",
-    "lo_rounds": lo,
-    "hi_rounds": hi,
-    "allocations_per_round": N,
-    "valgrind": valgrind,
-    "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    "results": {},
-}
+json_path = Path("benches/results/callgrind.json")
+old = json.loads(json_path.read_text()) if json_path.exists() else {}
+# Per-workload metadata; results written before it existed carry theirs at the top level.
+meta = old.get("workloads", {})
+for w in old.get("results", {}):
+    if w not in meta and "method" in old:
+        meta[w] = {k: old[k] for k in
+                   ("method", "lo_rounds", "hi_rounds", "allocations_per_round", "valgrind", "date")
+                   if k in old}
+results = old.get("results", {})
+fresh = {}
 for (w, c, r), v in sorted(ir.items()):
     if r != hi or (w, c, lo) not in ir:
         continue
-    per = (v - ir[(w, c, lo)]) / ((hi - lo) * N)
-    out["results"].setdefault(w, {})[c] = {
+    n = ALLOCS[w]
+    per = (v - ir[(w, c, lo)]) / ((hi - lo) * n)
+    fresh.setdefault(w, {})[c] = {
         "ir_lo": ir[(w, c, lo)],
         "ir_hi": v,
         "ir_per_alloc": round(per, 2),
     }
-json.dump(out, open("benches/results/callgrind.json", "w"), indent=2)
-open("benches/results/callgrind.json", "a").write("\n")
-for w, rows in out["results"].items():
+    meta[w] = {
+        "method": f"(Ir({hi} rounds) - Ir({lo} rounds)) / ({hi - lo} x {n})",
+        "lo_rounds": lo,
+        "hi_rounds": hi,
+        "allocations_per_round": n,
+        "valgrind": valgrind,
+        "date": date,
+    }
+# Fresh rows replace their (workload, contender); rows not re-run are kept.
+for w, rows in fresh.items():
+    results.setdefault(w, {}).update(rows)
+    results[w] = dict(sorted(results[w].items()))
+out = {
+    "note": "per-workload method and last run in `workloads`; rows not re-run are kept",
+    "workloads": dict(sorted(meta.items())),
+    "results": dict(sorted(results.items())),
+}
+json_path.write_text(json.dumps(out, indent=2) + "\n")
+for w, rows in fresh.items():
     for c, v in rows.items():
-        print(f"{w} {c:12} {v['ir_per_alloc']:8.2f} Ir/alloc")
+        print(f"{w} {c:21} {v['ir_per_alloc']:8.2f} Ir/alloc")
 PY
 
 python3 benches/table.py "$@"

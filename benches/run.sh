@@ -6,8 +6,10 @@
 #                                   # <!-- bench-table:start --> and <!-- bench-table:end -->
 #
 # Environment:
-#   CONTENDERS="lake bumpalo"   run only these contenders (default: all six)
-#   WORKLOADS="w1"              run only these workloads (default: w1 w2)
+#   WORKLOADS="w1"              run only these workloads (default: w1 w2 w3)
+#   CONTENDERS="lake bumpalo"   run only these contenders (default: each workload's own list,
+#                               see contenders_of; a name runs in the selected workloads that
+#                               have it, and a name that none of them has is an error)
 #
 # Why one process each: a contender leaves the heap (and caches, TLB, page tables) in a state
 # that skews whoever runs next in the same process. Criterion's filter selects exactly one
@@ -16,20 +18,52 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_CONTENDERS="lake bumpalo bump-scope blink-alloc typed-arena box"
-read -r -a contenders <<<"${CONTENDERS:-$ALL_CONTENDERS}"
-read -r -a workloads <<<"${WORKLOADS:-w1 w2}"
+read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3}"
+
+# Each workload's contenders, in table order: the same lists as `contenders()` in
+# benches/src/lib.rs and CONTENDERS in benches/table.py.
+contenders_of() {
+    case $1 in
+        w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box" ;;
+        w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint" ;;
+        *) echo "unknown workload: $1" >&2; exit 2 ;;
+    esac
+}
 
 bench_target() {
     case $1 in
         w1) echo w1_alloc_struct ;;
         w2) echo w2_alloc_slice ;;
+        w3) echo w3_scopes ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }
 
-# Build first, so compile time stays out of the runs and a build error stops everything.
-cargo bench -p lake-benches --benches --no-run
+# The (workload, contender) pairs to run, and the bench targets they need.
+runs=()
+targets=()
+for w in "${workloads[@]}"; do
+    target=$(bench_target "$w")
+    targets+=(--bench "$target")
+    read -r -a all <<<"$(contenders_of "$w")"
+    for c in "${all[@]}"; do
+        if [ -z "${CONTENDERS:-}" ] || [[ " $CONTENDERS " == *" $c "* ]]; then
+            runs+=("$w $target $c")
+        fi
+    done
+done
+if [ -n "${CONTENDERS:-}" ]; then
+    for c in $CONTENDERS; do
+        if ! printf '%s\n' "${runs[@]}" | grep -q " $c\$"; then
+            echo "contender $c is in none of the workloads ${workloads[*]}" >&2
+            exit 2
+        fi
+    done
+fi
+
+# Build first, so compile time stays out of the runs and a build error stops everything. Only
+# the targets that will run are built.
+cargo bench -p lake-benches "${targets[@]}" --no-run
 
 # table.py marks results older than this file as stale (left from an earlier run).
 target_dir=$(cargo metadata --format-version 1 --no-deps |
@@ -44,13 +78,11 @@ if awk -v l="$load" 'BEGIN { exit !(l + 0 > 0.5) }'; then
 fi
 
 start=$(date +%s)
-for w in "${workloads[@]}"; do
-    target=$(bench_target "$w")
-    for c in "${contenders[@]}"; do
-        echo
-        echo "=== $w/$c (bench target $target, own process)"
-        cargo bench -q -p lake-benches --bench "$target" -- "^$w/$c\$"
-    done
+for run in "${runs[@]}"; do
+    read -r w target c <<<"$run"
+    echo
+    echo "=== $w/$c (bench target $target, own process)"
+    cargo bench -q -p lake-benches --bench "$target" -- "^$w/$c\$"
 done
 echo
 echo "criterion runs took $(($(date +%s) - start)) s"

@@ -6,8 +6,10 @@
     python3 benches/table.py --stdout   # print the table instead of writing anything
 
 Reads `<target>/criterion/<workload>/<contender>/new/estimates.json` (criterion's median, per
-iteration = per round of N allocations). Results older than the last `benches/run.sh` are
-marked stale. Standard library only.
+iteration = per round: 10 000 allocations in W1/W2, 1 000 scopes × 64 = 64 000 in W3). Results
+older than the last `benches/run.sh` are marked stale. Each workload has its own contenders;
+W1/W2 compare with bumpalo, W3 with the faster of its two bump-scope contenders. Standard
+library only.
 """
 
 import argparse
@@ -21,11 +23,35 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-N = 10_000
-CONTENDERS = ["lake", "bumpalo", "bump-scope", "blink-alloc", "typed-arena", "box"]
+# Each workload's contenders, in table order: the same lists as `contenders()` in
+# benches/src/lib.rs and `contenders_of` in run.sh / callgrind.sh.
+W12 = ["lake", "bumpalo", "bump-scope", "blink-alloc", "typed-arena", "box"]
+CONTENDERS = {
+    "w1": W12,
+    "w2": W12,
+    "w3": [
+        "lake-scope",
+        "lake-guard",
+        "lake-mark",
+        "lake-snapshot",
+        "bump-scope-scoped",
+        "bump-scope-checkpoint",
+    ],
+}
+# Allocations per round (per criterion iteration).
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000}
+# What each workload's ratio column compares with: the fastest (lowest) of these contenders.
+REFERENCE = {
+    "w1": ("bumpalo", ["bumpalo"]),
+    "w2": ("bumpalo", ["bumpalo"]),
+    "w3": ("bump-scope", ["bump-scope-scoped", "bump-scope-checkpoint"]),
+}
 WORKLOADS = {
     "w1": "W1: 10 000 × alloc a 32-byte struct, read back, reset",
     "w2": "W2: 10 000 × copy a 1..=256-byte slice, read back, reset",
+    "w3": "W3: 1 000 × { open a scope (or take a mark / checkpoint), 64 × alloc a 32-byte "
+    "struct, read back, rewind }; vs bump-scope = vs the faster of `bump-scope-scoped` and "
+    "`bump-scope-checkpoint`",
 }
 START = "<!-- bench-table:start -->"
 END = "<!-- bench-table:end -->"
@@ -73,7 +99,7 @@ def criterion_rows(criterion):
     since = marker.stat().st_mtime if marker.exists() else None
     rows = {}
     for w in WORKLOADS:
-        for c in CONTENDERS:
+        for c in CONTENDERS[w]:
             est = criterion / w / c / "new" / "estimates.json"
             if not est.exists():
                 continue
@@ -90,6 +116,24 @@ def criterion_rows(criterion):
 
 def ratio(a, b):
     return f"{a / b:.2f}×" if a and b else "–"
+
+
+def reference(w, values):
+    """The value `w`'s ratio column compares with: the lowest of its reference contenders."""
+    refs = [values[c] for c in REFERENCE[w][1] if values.get(c) is not None]
+    return min(refs) if refs else None
+
+
+def is_lake(c):
+    return c == "lake" or c.startswith("lake-")
+
+
+def groups():
+    """Workloads that share a table: those with the same reference column."""
+    out = {}
+    for w in WORKLOADS:
+        out.setdefault(REFERENCE[w][0], []).append(w)
+    return list(out.items())
 
 
 def render(rows, cg, load):
@@ -115,67 +159,93 @@ def render(rows, cg, load):
         )
     out.append(
         "- criterion: 1 s warm-up, 3 s measurement, 30 samples; one process per row; "
-        "time = median per round (10 000 allocations + read-back + reset)"
+        "time = median per round (W1/W2: 10 000 allocations + read-back + reset; "
+        "W3: 1 000 scopes of 64 allocations + read-back + rewind)"
     )
     out.append("")
-    out.append(
-        "| workload | contender | median / round | 95% CI of median | per allocation "
-        "| vs fastest | vs bumpalo |"
-    )
-    out.append("|---|---|---:|---:|---:|---:|---:|")
     summary = []
-    for w in WORKLOADS:
-        present = {c: rows[(w, c)] for c in CONTENDERS if (w, c) in rows}
-        if not present:
-            out.append(f"| {w} | (not run) | | | | | |")
-            continue
-        fastest = min(r["median"] for r in present.values())
-        bumpalo = present.get("bumpalo", {}).get("median")
-        for c, r in present.items():
-            name = f"**{c}**" if c == "lake" else c
-            stale = " (stale)" if r["stale"] else ""
+    for ref_name, ws in groups():
+        out.append(
+            "| workload | contender | median / round | 95% CI of median | per allocation "
+            f"| vs fastest | vs {ref_name} |"
+        )
+        out.append("|---|---|---:|---:|---:|---:|---:|")
+        for w in ws:
+            present = {c: rows[(w, c)] for c in CONTENDERS[w] if (w, c) in rows}
+            if not present:
+                out.append(f"| {w} | (not run) | | | | | |")
+                continue
+            fastest = min(r["median"] for r in present.values())
+            ref = reference(w, {c: r["median"] for c, r in present.items()})
+            for c, r in present.items():
+                name = f"**{c}**" if is_lake(c) else c
+                stale = " (stale)" if r["stale"] else ""
+                out.append(
+                    f"| {w} | {name}{stale} | {fmt_time(r['median'])} "
+                    f"| {fmt_time(r['lo'])} – {fmt_time(r['hi'])} "
+                    f"| {fmt_time(r['median'] / ALLOCS[w])} | {ratio(r['median'], fastest)} "
+                    f"| {ratio(r['median'], ref)} |"
+                )
+            lakes = [c for c in CONTENDERS[w] if is_lake(c)]
+            if lakes == ["lake"]:
+                summary.append((ref_name, f"{w.upper()} {ratio(present.get('lake', {}).get('median'), ref)}"))
+            else:
+                parts = ", ".join(
+                    f"{c} {ratio(present.get(c, {}).get('median'), ref)}" for c in lakes
+                )
+                summary.append((ref_name, f"{w.upper()} {parts}"))
+        out.append("")
+    for ref_name, _ in groups():
+        items = [text for r, text in summary if r == ref_name]
+        if items:
             out.append(
-                f"| {w} | {name}{stale} | {fmt_time(r['median'])} "
-                f"| {fmt_time(r['lo'])} – {fmt_time(r['hi'])} "
-                f"| {fmt_time(r['median'] / N)} | {ratio(r['median'], fastest)} "
-                f"| {ratio(r['median'], bumpalo)} |"
+                f"**lake / {ref_name}** (median time, < 1 means lake is faster): "
+                + ", ".join(items)
             )
-        lake = present.get("lake", {}).get("median")
-        summary.append(f"{w.upper()} {ratio(lake, bumpalo)}")
-    out.append("")
-    out.append(
-        "**lake / bumpalo** (median time, < 1 means lake is faster): " + ", ".join(summary)
-    )
-    out.append("")
+            out.append("")
     for w, text in WORKLOADS.items():
         out.append(f"- {text}")
     out.append("")
 
     if cg and cg.get("results"):
-        out.append(
-            f"Instructions per allocation (callgrind, `bash benches/callgrind.sh`, "
-            f"{cg['method']}; {cg.get('valgrind', 'valgrind')}, {cg.get('date', '')}). "
-            "Includes the loop, the read-back and the reset amortised over 10 000; "
-            "`− baseline` subtracts the same loop without any allocation."
-        )
-        out.append("")
-        out.append(
-            "| workload | contender | Ir / allocation | − baseline | vs bumpalo (Ir / allocation) |"
-        )
-        out.append("|---|---|---:|---:|---:|")
+        meta = cg.get("workloads", {})
+        runs = {}  # (method, valgrind, date) -> workloads, so a full run prints them once
         for w in WORKLOADS:
-            res = cg["results"].get(w, {})
-            base = res.get("baseline", {}).get("ir_per_alloc")
-            bump = res.get("bumpalo", {}).get("ir_per_alloc")
-            for c in CONTENDERS + ["baseline"]:
-                if c not in res:
-                    continue
-                v = res[c]["ir_per_alloc"]
-                net = f"{v - base:.1f}" if base is not None and c != "baseline" else "–"
-                vs = ratio(v, bump) if c != "baseline" else "–"
-                name = f"**{c}**" if c == "lake" else c
-                out.append(f"| {w} | {name} | {v:.1f} | {net} | {vs} |")
+            if w not in cg["results"]:
+                continue
+            m = meta.get(w, cg)  # older files keep one method for all, at the top level
+            key = (m.get("method", "?"), m.get("valgrind", "valgrind"), m.get("date", ""))
+            runs.setdefault(key, []).append(w.upper())
+        runs = [f"{'/'.join(ws)}: {', '.join(k)}" for k, ws in runs.items()]
+        out.append(
+            "Instructions per allocation (callgrind, `bash benches/callgrind.sh`; "
+            + "; ".join(runs)
+            + "). Includes the loop, the read-back and the reset (W3: the scope's start and "
+            "rewind) amortised over the round's allocations; `− baseline` subtracts the same "
+            "loop without any allocation (or scope)."
+        )
         out.append("")
+        for ref_name, ws in groups():
+            if not any(w in cg["results"] for w in ws):
+                continue
+            out.append(
+                "| workload | contender | Ir / allocation | − baseline "
+                f"| vs {ref_name} (Ir / allocation) |"
+            )
+            out.append("|---|---|---:|---:|---:|")
+            for w in ws:
+                res = cg["results"].get(w, {})
+                base = res.get("baseline", {}).get("ir_per_alloc")
+                ref = reference(w, {c: v["ir_per_alloc"] for c, v in res.items()})
+                for c in CONTENDERS[w] + ["baseline"]:
+                    if c not in res:
+                        continue
+                    v = res[c]["ir_per_alloc"]
+                    net = f"{v - base:.1f}" if base is not None and c != "baseline" else "–"
+                    vs = ratio(v, ref) if c != "baseline" else "–"
+                    name = f"**{c}**" if is_lake(c) else c
+                    out.append(f"| {w} | {name} | {v:.1f} | {net} | {vs} |")
+            out.append("")
     else:
         out.append("(No callgrind results: run `bash benches/callgrind.sh`.)")
         out.append("")

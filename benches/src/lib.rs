@@ -2,31 +2,46 @@
 //! (`benches/benches/*.rs`) and the callgrind driver (`src/bin/callgrind_round.rs`), so both
 //! time exactly the same code.
 //!
-//! Two workloads, fixed by the design doc so results compare over time:
+//! Three workloads, fixed by the design doc so results compare over time:
 //!
 //! - **W1**: [`N`] × allocate a 32-byte [`Item`] built from the loop index, read it back through
 //!   [`black_box`], then free everything (reset the arena).
 //! - **W2**: [`N`] × copy a slice of 1..=256 bytes (lengths from a fixed xorshift sequence, see
 //!   [`W2Input`]) into the arena, read its first and last byte back, then free everything.
+//! - **W3**: [`W3_SCOPES`] × { open a scope (or take a mark / checkpoint), [`W3_PER_SCOPE`] ×
+//!   allocate an [`Item`] and read it back as in W1, rewind }.
 //!
-//! One *round* is the `N` allocations + reads + the reset; it is one criterion iteration and
-//! the unit the callgrind driver repeats. Each contender's round is its own `#[inline(never)]`
-//! function, so profiles attribute costs to it by name. See `benches/README.md` for what each
-//! contender does in a round and what is and is not measured.
+//! One *round* is one criterion iteration and the unit the callgrind driver repeats: for W1/W2
+//! the `N` allocations + reads + the reset, for W3 all `W3_SCOPES` scopes
+//! ([`W3_ALLOCATIONS`] allocations). Each contender's round is its own `#[inline(never)]`
+//! function, so profiles attribute costs to it by name. The contenders differ per workload, see
+//! [`contenders`]. See `benches/README.md` for what each contender does in a round and what is
+//! and is not measured.
 //!
-//! The crate contains no `unsafe`.
-#![forbid(unsafe_code)]
+//! The crate denies `unsafe` except in one place: bump-scope's `reset_to` is an `unsafe fn`,
+//! so the `bump-scope-checkpoint` contender of W3 lives in its own module that allows it, with
+//! the justification next to the call.
+#![deny(unsafe_code)]
 
 use std::hint::black_box;
 
 use lake::Lake;
 
-/// Allocations per round, in both workloads.
+/// Allocations per round in W1 and W2.
 pub const N: usize = 10_000;
 
-/// Contender names, in the order tables list them. These are the criterion benchmark IDs
-/// (`w1/<name>`, `w2/<name>`) and the names the callgrind driver accepts.
-pub const CONTENDERS: [&str; 6] = [
+/// Scopes per W3 round.
+pub const W3_SCOPES: usize = 1_000;
+
+/// Allocations per W3 scope.
+pub const W3_PER_SCOPE: usize = 64;
+
+/// Allocations per W3 round.
+pub const W3_ALLOCATIONS: usize = W3_SCOPES * W3_PER_SCOPE;
+
+/// W1 and W2 contender names, in the order tables list them. These are the criterion benchmark
+/// IDs (`w1/<name>`, `w2/<name>`) and the names the callgrind driver accepts.
+pub const W12_CONTENDERS: [&str; 6] = [
     "lake",
     "bumpalo",
     "bump-scope",
@@ -35,13 +50,49 @@ pub const CONTENDERS: [&str; 6] = [
     "box",
 ];
 
-/// Not an allocator: the same loop with the allocation replaced by a stack value (W1) or a
-/// reference to the source bytes (W2). Only the callgrind driver runs it, so the loop and
-/// read-back cost can be subtracted from the others' instruction counts.
+/// W3 contender names (criterion IDs `w3/<name>`): four ways to scope a lake, two of
+/// bump-scope.
+pub const W3_CONTENDERS: [&str; 6] = [
+    "lake-scope",
+    "lake-guard",
+    "lake-mark",
+    "lake-snapshot",
+    "bump-scope-scoped",
+    "bump-scope-checkpoint",
+];
+
+/// The contenders of `workload`, in table order (empty for an unknown workload). [`BASELINE`]
+/// is not among them.
+pub fn contenders(workload: &str) -> &'static [&'static str] {
+    match workload {
+        "w1" | "w2" => &W12_CONTENDERS,
+        "w3" => &W3_CONTENDERS,
+        _ => &[],
+    }
+}
+
+/// Allocations in one round of `workload`: what criterion's throughput and the per-allocation
+/// figures divide by.
+pub fn allocations_per_round(workload: &str) -> usize {
+    if workload == "w3" {
+        W3_ALLOCATIONS
+    } else {
+        N
+    }
+}
+
+/// Not an allocator: the same loop with the allocation replaced by a stack value (W1, W3, where
+/// it also opens no scopes) or a reference to the source bytes (W2). Only the callgrind driver
+/// runs it, so the loop and read-back cost can be subtracted from the others' instruction
+/// counts.
 pub const BASELINE: &str = "baseline";
 
 /// The workloads, as `(criterion group, bench target)` pairs.
-pub const WORKLOADS: [(&str, &str); 2] = [("w1", "w1_alloc_struct"), ("w2", "w2_alloc_slice")];
+pub const WORKLOADS: [(&str, &str); 3] = [
+    ("w1", "w1_alloc_struct"),
+    ("w2", "w2_alloc_slice"),
+    ("w3", "w3_scopes"),
+];
 
 /// The 32-byte value W1 allocates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,6 +212,21 @@ pub enum Contender {
     BoxW1(Vec<Box<Item>>),
     /// A `Vec` with room for `N` boxed slices (W2), kept across rounds and cleared after each.
     BoxW2(Vec<Box<[u8]>>),
+    /// W3 `lake-scope`: closure scopes, [`Lake::scope`].
+    LakeScope(Lake),
+    /// W3 `lake-guard`: guard scopes, [`Lake::scope_guard`].
+    LakeGuard(Lake),
+    /// W3 `lake-mark`: a lake with one mark set (taken when the state is made), rewound with
+    /// [`Lake::reset_to_mark`].
+    LakeMark(Lake),
+    /// W3 `lake-snapshot`: a lake and one snapshot (taken when the state is made), rewound with
+    /// [`Lake::rewind`].
+    LakeSnapshot(Lake, lake::Snapshot),
+    /// W3 `bump-scope-scoped`: closure scopes, `bump_scope::Bump::scoped`.
+    BumpScopeScoped(bump_scope::Bump),
+    /// W3 `bump-scope-checkpoint`: a bump and one checkpoint (taken when the state is made),
+    /// rewound with the `unsafe` `Bump::reset_to` (see [`CheckpointedBump`]).
+    BumpScopeCheckpoint(CheckpointedBump),
     /// The loop without allocation; see [`BASELINE`].
     Baseline,
 }
@@ -175,6 +241,12 @@ impl std::fmt::Debug for Contender {
             Contender::BlinkAlloc(_) => "blink-alloc",
             Contender::TypedArena => "typed-arena",
             Contender::BoxW1(_) | Contender::BoxW2(_) => "box",
+            Contender::LakeScope(_) => "lake-scope",
+            Contender::LakeGuard(_) => "lake-guard",
+            Contender::LakeMark(_) => "lake-mark",
+            Contender::LakeSnapshot(..) => "lake-snapshot",
+            Contender::BumpScopeScoped(_) => "bump-scope-scoped",
+            Contender::BumpScopeCheckpoint(_) => "bump-scope-checkpoint",
             Contender::Baseline => BASELINE,
         };
         f.debug_tuple("Contender").field(&name).finish()
@@ -182,9 +254,40 @@ impl std::fmt::Debug for Contender {
 }
 
 impl Contender {
-    /// The state for contender `name` in `workload` (`"w1"` or `"w2"`), not yet warmed up, or
-    /// `None` for an unknown name. [`BASELINE`] is accepted too.
+    /// The state for contender `name` in `workload` (`"w1"`, `"w2"` or `"w3"`), not yet warmed
+    /// up, or `None` for an unknown workload or a name that is not one of
+    /// [`contenders(workload)`](contenders). [`BASELINE`] is accepted for every workload.
+    ///
+    /// W3 states are pre-sized here (see [`w3_presize_lake`]) before any mark, snapshot or
+    /// checkpoint is taken, so every scope of every round runs in one chunk.
     pub fn new(workload: &str, name: &str) -> Option<Contender> {
+        let known = contenders(workload);
+        if known.is_empty() || !(known.contains(&name) || name == BASELINE) {
+            return None;
+        }
+        if workload == "w3" {
+            return Some(match name {
+                "lake-scope" => Contender::LakeScope(w3_presize_lake(Lake::new())),
+                "lake-guard" => Contender::LakeGuard(w3_presize_lake(Lake::new())),
+                "lake-mark" => {
+                    let mut lake = w3_presize_lake(Lake::new());
+                    lake.mark();
+                    Contender::LakeMark(lake)
+                }
+                "lake-snapshot" => {
+                    let lake = w3_presize_lake(Lake::new());
+                    let snapshot = lake.snapshot();
+                    Contender::LakeSnapshot(lake, snapshot)
+                }
+                "bump-scope-scoped" => {
+                    Contender::BumpScopeScoped(w3_presize_bump_scope(bump_scope::Bump::new()))
+                }
+                "bump-scope-checkpoint" => {
+                    Contender::BumpScopeCheckpoint(CheckpointedBump::new(bump_scope::Bump::new()))
+                }
+                _ => Contender::Baseline,
+            });
+        }
         Some(match name {
             "lake" => Contender::Lake(Lake::new()),
             "bumpalo" => Contender::Bumpalo(bumpalo::Bump::new()),
@@ -207,14 +310,16 @@ impl Contender {
         Some(contender)
     }
 
-    /// One round of `workload` (`"w1"`, or anything else for W2; `input` is unused by W1).
-    /// Returns the round's checksum, which is the same for every contender.
+    /// One round of `workload` (`"w1"`, `"w2"`, or anything else for W3; `input` is used by W2
+    /// only). Returns the round's checksum, which is the same for every contender.
     #[inline]
     pub fn round(&mut self, workload: &str, input: &W2Input) -> u64 {
         if workload == "w1" {
             self.w1_round()
-        } else {
+        } else if workload == "w2" {
             self.w2_round(input)
+        } else {
+            self.w3_round()
         }
     }
 
@@ -229,6 +334,7 @@ impl Contender {
             Contender::BoxW1(boxes) => w1_box(boxes),
             Contender::BoxW2(_) => panic!("the W2 box state cannot run W1"),
             Contender::Baseline => w1_baseline(),
+            _ => panic!("{self:?} is a W3 state"),
         }
     }
 
@@ -243,6 +349,21 @@ impl Contender {
             Contender::BoxW2(boxes) => w2_box(boxes, input),
             Contender::BoxW1(_) => panic!("the W1 box state cannot run W2"),
             Contender::Baseline => w2_baseline(input),
+            _ => panic!("{self:?} is a W3 state"),
+        }
+    }
+
+    /// One W3 round.
+    pub fn w3_round(&mut self) -> u64 {
+        match self {
+            Contender::LakeScope(lake) => w3_lake_scope(lake),
+            Contender::LakeGuard(lake) => w3_lake_guard(lake),
+            Contender::LakeMark(lake) => w3_lake_mark(lake),
+            Contender::LakeSnapshot(lake, snapshot) => w3_lake_snapshot(lake, snapshot),
+            Contender::BumpScopeScoped(bump) => w3_bump_scope_scoped(bump),
+            Contender::BumpScopeCheckpoint(state) => w3_bump_scope_checkpoint(state),
+            Contender::Baseline => w3_baseline(),
+            _ => panic!("{self:?} is not a W3 state"),
         }
     }
 }
@@ -444,6 +565,222 @@ pub fn w2_baseline(input: &W2Input) -> u64 {
     sum
 }
 
+// ---------------------------------------------------------------------------------------------
+// W3: W3_SCOPES × { open a scope, W3_PER_SCOPE × a 32-byte struct, rewind }.
+//
+// Inside a scope every contender runs W1's loop body: build `Item::from_index(j)` (j counts
+// through the round, 0..W3_ALLOCATIONS), allocate it, pass the returned reference through
+// `black_box`, add `checksum()` to the sum. The arena is pre-sized when the state is made (see
+// `w3_presize_lake`), so a scope never leaves the one chunk and a round never calls the global
+// allocator; what differs between contenders is the per-allocation path and the cost of opening
+// and ending a scope, amortised over W3_PER_SCOPE allocations.
+// ---------------------------------------------------------------------------------------------
+
+/// How often the W3 pre-sizing fills and resets an arena.
+const W3_PRESIZE_ROUNDS: usize = 3;
+
+/// Makes a fresh `lake` hold one chunk big enough for a whole W3 scope: [`W3_PRESIZE_ROUNDS`]
+/// × { [`W3_PER_SCOPE`] × `alloc`, `reset` } (a reset keeps the largest chunk). Done before
+/// the mark or snapshot is taken: a reset would invalidate them, and a checkpoint taken while
+/// the lake still had its small first chunk would make every scope cross into later chunks.
+pub fn w3_presize_lake(mut lake: Lake) -> Lake {
+    for _ in 0..W3_PRESIZE_ROUNDS {
+        for i in 0..W3_PER_SCOPE {
+            black_box(lake.alloc(Item::from_index(i)));
+        }
+        lake.reset();
+    }
+    lake
+}
+
+/// [`w3_presize_lake`] for bump-scope (`Bump::reset` keeps the last, largest chunk).
+pub fn w3_presize_bump_scope(mut bump: bump_scope::Bump) -> bump_scope::Bump {
+    for _ in 0..W3_PRESIZE_ROUNDS {
+        for i in 0..W3_PER_SCOPE {
+            black_box(bump.alloc(Item::from_index(i)).into_mut());
+        }
+        bump.reset();
+    }
+    bump
+}
+
+/// W3 on `lake` with closure scopes: per scope, `Lake::scope(|s| W3_PER_SCOPE × s.alloc)`; the
+/// scope's end rewinds.
+#[inline(never)]
+pub fn w3_lake_scope(lake: &mut Lake) -> u64 {
+    let mut sum = 0u64;
+    for scope in 0..W3_SCOPES {
+        let base = scope * W3_PER_SCOPE;
+        let part = lake.scope(|s| {
+            let mut part = 0u64;
+            for i in 0..W3_PER_SCOPE {
+                let r = black_box(s.alloc(Item::from_index(base + i)));
+                part = part.wrapping_add(r.checksum());
+            }
+            part
+        });
+        sum = sum.wrapping_add(part);
+    }
+    sum
+}
+
+/// W3 on `lake` with guard scopes: per scope, `let mut g = Lake::scope_guard()`,
+/// `let s = g.scope()`, W3_PER_SCOPE × `s.alloc`, `drop(g)` (which rewinds).
+#[inline(never)]
+pub fn w3_lake_guard(lake: &mut Lake) -> u64 {
+    let mut sum = 0u64;
+    for scope in 0..W3_SCOPES {
+        let base = scope * W3_PER_SCOPE;
+        let mut guard = lake.scope_guard();
+        let s = guard.scope();
+        for i in 0..W3_PER_SCOPE {
+            let r = black_box(s.alloc(Item::from_index(base + i)));
+            sum = sum.wrapping_add(r.checksum());
+        }
+        drop(guard);
+    }
+    sum
+}
+
+/// W3 on `lake` with a mark (set once, when the state was made): per scope, W3_PER_SCOPE ×
+/// `Lake::alloc`, then `Lake::reset_to_mark` (the mark stays set).
+#[inline(never)]
+pub fn w3_lake_mark(lake: &mut Lake) -> u64 {
+    let mut sum = 0u64;
+    for scope in 0..W3_SCOPES {
+        let base = scope * W3_PER_SCOPE;
+        for i in 0..W3_PER_SCOPE {
+            let r = black_box(lake.alloc(Item::from_index(base + i)));
+            sum = sum.wrapping_add(r.checksum());
+        }
+        lake.reset_to_mark().unwrap();
+    }
+    sum
+}
+
+/// W3 on `lake` with a snapshot (taken once, when the state was made): per scope,
+/// W3_PER_SCOPE × `Lake::alloc`, then `Lake::rewind(&snapshot)` (the snapshot stays valid).
+#[inline(never)]
+pub fn w3_lake_snapshot(lake: &mut Lake, snapshot: &lake::Snapshot) -> u64 {
+    let mut sum = 0u64;
+    for scope in 0..W3_SCOPES {
+        let base = scope * W3_PER_SCOPE;
+        for i in 0..W3_PER_SCOPE {
+            let r = black_box(lake.alloc(Item::from_index(base + i)));
+            sum = sum.wrapping_add(r.checksum());
+        }
+        lake.rewind(snapshot).unwrap();
+    }
+    sum
+}
+
+/// W3 on bump-scope with closure scopes: per scope, `Bump::scoped(|bump| W3_PER_SCOPE ×
+/// bump.alloc(..).into_mut())`; the scope's end resets to where it started. `into_mut` turns
+/// the `BumpBox` into `&mut Item`, so no destructor runs (as in W1).
+#[inline(never)]
+pub fn w3_bump_scope_scoped(bump: &mut bump_scope::Bump) -> u64 {
+    let mut sum = 0u64;
+    for scope in 0..W3_SCOPES {
+        let base = scope * W3_PER_SCOPE;
+        let part = bump.scoped(|bump| {
+            let mut part = 0u64;
+            for i in 0..W3_PER_SCOPE {
+                let r = black_box(bump.alloc(Item::from_index(base + i)).into_mut());
+                part = part.wrapping_add(r.checksum());
+            }
+            part
+        });
+        sum = sum.wrapping_add(part);
+    }
+    sum
+}
+
+pub use w3_checkpoint::{w3_bump_scope_checkpoint, CheckpointedBump};
+
+/// The one contender that needs `unsafe`: bump-scope's `reset_to` is an `unsafe fn` (it cannot
+/// check that the allocations it discards are dead). Kept in its own module so the crate-wide
+/// `deny(unsafe_code)` covers everything else.
+#[allow(unsafe_code)]
+mod w3_checkpoint {
+    use std::hint::black_box;
+
+    use super::{Item, W3_PER_SCOPE, W3_SCOPES};
+
+    /// A bump-scope `Bump` and a checkpoint taken on it after pre-sizing. The fields are
+    /// private and nothing hands out the bump, so the checkpoint is always this bump's, taken
+    /// while it was unclaimed, and the bump is never reset after it: the conditions `reset_to`
+    /// requires of the checkpoint itself.
+    pub struct CheckpointedBump {
+        bump: bump_scope::Bump,
+        checkpoint: bump_scope::Checkpoint,
+    }
+
+    impl CheckpointedBump {
+        /// Pre-sizes `bump` (see [`super::w3_presize_bump_scope`]), then takes the checkpoint.
+        pub fn new(bump: bump_scope::Bump) -> CheckpointedBump {
+            let bump = super::w3_presize_bump_scope(bump);
+            let checkpoint = bump.checkpoint();
+            CheckpointedBump { bump, checkpoint }
+        }
+
+        /// The bump's chunk count and bytes allocated (for tests).
+        #[cfg(test)]
+        pub(crate) fn chunks_and_allocated(&self) -> (usize, usize) {
+            (self.bump.stats().count(), self.bump.stats().allocated())
+        }
+    }
+
+    impl std::fmt::Debug for CheckpointedBump {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("CheckpointedBump")
+                .field("checkpoint", &self.checkpoint)
+                .finish_non_exhaustive()
+        }
+    }
+
+    /// W3 on bump-scope with a checkpoint (taken once, when the state was made): per scope,
+    /// W3_PER_SCOPE × `Bump::alloc(..).into_mut()`, then `unsafe { Bump::reset_to(checkpoint) }`.
+    #[inline(never)]
+    pub fn w3_bump_scope_checkpoint(state: &mut CheckpointedBump) -> u64 {
+        let bump = &state.bump;
+        let mut sum = 0u64;
+        for scope in 0..W3_SCOPES {
+            let base = scope * W3_PER_SCOPE;
+            for i in 0..W3_PER_SCOPE {
+                let r = black_box(bump.alloc(Item::from_index(base + i)).into_mut());
+                sum = sum.wrapping_add(r.checksum());
+            }
+            // SAFETY: `reset_to` requires that the checkpoint was made by this bump (and so
+            // with the same `GUARANTEED_ALLOCATED` setting), that the bump was not reset since,
+            // that it is unclaimed now and was when the checkpoint was made, and that nothing
+            // allocated since the checkpoint is used afterwards. The first three are
+            // `CheckpointedBump`'s invariant: `new` takes the checkpoint on the bump it owns,
+            // and the private bump is only ever used here, where it is neither reset nor
+            // claimed. The last: the only allocations since the checkpoint are this scope's
+            // items; each `r` is dead after the line that reads it, `into_mut` left no
+            // `BumpBox` to drop later, and `black_box` keeps no reference past its call. The
+            // next scope's items reuse the memory.
+            unsafe { bump.reset_to(state.checkpoint) };
+        }
+        sum
+    }
+}
+
+/// W3 without allocation: the items stay on the stack, no scopes (callgrind baseline only).
+#[inline(never)]
+pub fn w3_baseline() -> u64 {
+    let mut sum = 0u64;
+    for scope in 0..W3_SCOPES {
+        let base = scope * W3_PER_SCOPE;
+        for i in 0..W3_PER_SCOPE {
+            let mut item = Item::from_index(base + i);
+            let r = black_box(&mut item);
+            sum = sum.wrapping_add(r.checksum());
+        }
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,7 +802,7 @@ mod tests {
             let want = Contender::new(workload, BASELINE)
                 .unwrap()
                 .round(workload, &input);
-            for name in CONTENDERS {
+            for &name in contenders(workload) {
                 let mut c = Contender::new(workload, name).unwrap();
                 for _ in 0..2 {
                     assert_eq!(c.round(workload, &input), want, "{workload}/{name}");
@@ -477,7 +814,7 @@ mod tests {
     #[test]
     fn lake_reaches_one_chunk() {
         let input = W2Input::new();
-        for (workload, _) in WORKLOADS {
+        for workload in ["w1", "w2"] {
             let Some(Contender::Lake(lake)) = Contender::warmed(workload, "lake", &input) else {
                 panic!("lake");
             };
@@ -486,8 +823,45 @@ mod tests {
         }
     }
 
+    /// W3's pre-sizing works: after the warm-up every arena has one chunk, and the lakes are
+    /// back at their checkpoint (nothing used), so every scope stays in that chunk.
+    #[test]
+    fn w3_arenas_reach_one_chunk() {
+        let input = W2Input::new();
+        for &name in contenders("w3") {
+            let contender = Contender::warmed("w3", name, &input).unwrap();
+            match &contender {
+                Contender::LakeScope(lake)
+                | Contender::LakeGuard(lake)
+                | Contender::LakeMark(lake)
+                | Contender::LakeSnapshot(lake, _) => {
+                    let stats = lake.stats();
+                    assert_eq!((stats.chunks, stats.used), (1, 0), "{name}");
+                }
+                Contender::BumpScopeScoped(bump) => {
+                    assert_eq!(bump.stats().count(), 1, "{name}");
+                    assert_eq!(bump.stats().allocated(), 0, "{name}");
+                }
+                Contender::BumpScopeCheckpoint(state) => {
+                    assert_eq!(state.chunks_and_allocated(), (1, 0), "{name}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn allocations_per_round_match_the_loops() {
+        assert_eq!(allocations_per_round("w1"), N);
+        assert_eq!(allocations_per_round("w2"), N);
+        assert_eq!(allocations_per_round("w3"), 64_000);
+    }
+
     #[test]
     fn unknown_names_are_refused() {
         assert!(Contender::new("w1", "jemalloc").is_none());
+        assert!(Contender::new("w1", "lake-scope").is_none());
+        assert!(Contender::new("w3", "lake").is_none());
+        assert!(Contender::new("w4", BASELINE).is_none());
     }
 }

@@ -1,11 +1,11 @@
-//! What both bench targets share: criterion settings and the per-contender registration.
+//! What the workload bench targets share: criterion settings and the per-contender registration.
 
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use lake_benches::{Contender, W2Input, CONTENDERS, N};
+use lake_benches::{allocations_per_round, contenders, Contender, W2Input};
 
-/// Moderate settings: the full run (2 workloads × 6 contenders, one process each, see
+/// Moderate settings: the full run (3 workloads × 6 contenders, one process each, see
 /// `benches/run.sh`) takes a few minutes on a 2-core machine.
 pub fn config() -> Criterion {
     Criterion::default()
@@ -15,8 +15,10 @@ pub fn config() -> Criterion {
         .noise_threshold(0.03)
 }
 
-/// Registers `<workload>/<contender>` for every contender. One criterion iteration is one
-/// round (N allocations + read-backs + the reset).
+/// Registers `<workload>/<contender>` for every contender of `workload`
+/// (`lake_benches::contenders`). One criterion iteration is one round (W1/W2: N allocations +
+/// read-backs + the reset; W3: 1 000 scopes of 64 allocations + read-backs + the rewind), and
+/// the throughput is that round's allocations.
 ///
 /// A contender's state is created and warmed (`WARM_ROUNDS` untimed rounds) the first time
 /// criterion runs its benchmark, i.e. outside `b.iter` and only if the filter selected it, so a
@@ -24,8 +26,8 @@ pub fn config() -> Criterion {
 pub fn register(c: &mut Criterion, workload: &str) {
     let input = W2Input::new();
     let mut group = c.benchmark_group(workload);
-    group.throughput(Throughput::Elements(N as u64));
-    for name in CONTENDERS {
+    group.throughput(Throughput::Elements(allocations_per_round(workload) as u64));
+    for &name in contenders(workload) {
         let mut state: Option<Contender> = None;
         group.bench_function(name, |b| {
             let contender = state.get_or_insert_with(|| {
