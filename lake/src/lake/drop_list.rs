@@ -89,12 +89,20 @@ impl DropList {
 
     /// Runs every registered destructor, newest first, each exactly once. If one panics, the
     /// rest still run (as the panic unwinds), as `Vec`'s drop does.
+    #[inline]
     pub(crate) fn run(&self) {
+        if self.head.get().is_some() {
+            self.run_all();
+        }
+    }
+
+    #[inline(never)]
+    fn run_all(&self) {
         /// Keeps dropping the rest if a destructor unwinds.
         struct RunRest<'a>(&'a DropList);
         impl Drop for RunRest<'_> {
             fn drop(&mut self) {
-                self.0.run();
+                self.0.run_all();
             }
         }
         while let Some(header) = self.head.get() {

@@ -31,6 +31,8 @@ pub(crate) struct Checkpoint {
     anchor: Anchor,
     /// Chunk the cursor was in, or `None` when the lake had no chunk yet.
     chunk: Option<usize>,
+    /// Start address of that chunk (`CHUNK_ALIGN` for none): the fast path's same-chunk test.
+    chunk_start: usize,
     /// Cursor address.
     pos: usize,
     /// Bytes used in the chunks before `chunk`.
@@ -81,19 +83,24 @@ impl Lake {
     }
 
     /// Records the cursor for a scope or sandbox (no key; see [`Anchor::Len`]).
+    #[inline]
     pub(crate) fn scope_checkpoint(&self) -> Checkpoint {
-        let len = self.chunks.borrow().keys.len();
-        self.checkpoint_at(Anchor::Len(len))
+        let list = self.chunks.borrow();
+        self.checkpoint_from(&list, Anchor::Len(list.keys.len()))
     }
 
     fn checkpoint_at(&self, anchor: Anchor) -> Checkpoint {
-        let pos = self.cursor();
-        let list = self.chunks.borrow();
+        self.checkpoint_from(&self.chunks.borrow(), anchor)
+    }
+
+    #[inline]
+    fn checkpoint_from(&self, list: &super::ChunkList, anchor: Anchor) -> Checkpoint {
         Checkpoint {
             lake: self.id,
             anchor,
             chunk: (!list.chunks.is_empty()).then_some(list.current),
-            pos,
+            chunk_start: self.start.get(),
+            pos: self.cursor(),
             used_before: list.used_before,
         }
     }
@@ -102,7 +109,36 @@ impl Lake {
     ///
     /// Safe to call with `&self` only when nothing allocated after `target` is still in use:
     /// the safe callers hold `&mut Lake`; `reset_to` makes it its caller's contract.
+    ///
+    /// The common case — the cursor is still in the target's chunk, no snapshot, mark or
+    /// droplet was made since, and nothing is to be zeroed — is just a store of the cursor
+    /// (a scope loop pays no more than that); everything else takes [`Lake::rewind_slow`].
+    #[inline]
     pub(crate) fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
+        if target.lake == self.id
+            && target.chunk_start == self.start.get()
+            && !self.config.zero_on_reset
+        {
+            let keys = &self.chunks.borrow().keys;
+            // Nothing to pop: the target's key is the newest one (its own key stays), or for a
+            // scope the stack has the length it had. With the same chunk start, the target's
+            // chunk is the current one (chunks are freed only by reset, which pops every key).
+            let nothing_to_pop = match target.anchor {
+                Anchor::Key(key) => keys.is_valid(key) && key.slot + 1 == keys.len(),
+                Anchor::Len(len) => len == keys.len(),
+            };
+            if nothing_to_pop {
+                let pos = self.pos.load(Relaxed);
+                self.pos.store(pos.with_addr(target.pos), Relaxed);
+                return Ok(());
+            }
+        }
+        self.rewind_slow(target)
+    }
+
+    /// The general rewind: checks, pops keys and marks, crosses chunks, zeroes.
+    #[inline(never)]
+    fn rewind_slow(&self, target: &Checkpoint) -> Result<(), RewindError> {
         if target.lake != self.id {
             return Err(RewindError::ForeignLake);
         }

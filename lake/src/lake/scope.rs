@@ -96,6 +96,7 @@ struct Region<'g> {
 }
 
 impl<'g> Region<'g> {
+    #[inline]
     fn new(lake: &'g Lake) -> Region<'g> {
         Region {
             lake,
@@ -105,6 +106,7 @@ impl<'g> Region<'g> {
         }
     }
 
+    #[inline]
     fn scope(&mut self) -> Scope<'_> {
         Scope {
             lake: self.lake,
@@ -113,6 +115,7 @@ impl<'g> Region<'g> {
     }
 
     /// Runs the destructors, then rewinds unless `keep`.
+    #[inline]
     fn end(&mut self, keep: bool) {
         self.drops.run();
         if !keep {
@@ -125,12 +128,14 @@ impl<'g> Region<'g> {
 }
 
 impl Drop for ScopeGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.region.end(false);
     }
 }
 
 impl Drop for Sandbox<'_> {
+    #[inline]
     fn drop(&mut self) {
         let keep = self.committed;
         self.region.end(keep);
@@ -146,6 +151,7 @@ impl<'g> ScopeGuard<'g> {
     /// let s = guard.scope();
     /// assert_eq!(*s.alloc(5), 5);
     /// ```
+    #[inline]
     pub fn scope(&mut self) -> Scope<'_> {
         self.region.scope()
     }
@@ -159,6 +165,7 @@ impl<'g> Sandbox<'g> {
     /// let mut sb = lake.sandbox();
     /// assert_eq!(sb.scope().alloc_str("x"), "x");
     /// ```
+    #[inline]
     pub fn scope(&mut self) -> Scope<'_> {
         self.region.scope()
     }
@@ -201,6 +208,7 @@ impl Lake {
     /// drop(guard);
     /// assert_eq!(lake.stats().used, 0);
     /// ```
+    #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
             region: Region::new(&*self),
@@ -408,6 +416,7 @@ impl<'s> Scope<'s> {
     ///     guard.scope().alloc(1);
     /// });
     /// ```
+    #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
             region: Region::new(self.lake),

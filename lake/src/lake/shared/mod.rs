@@ -12,6 +12,8 @@ mod cache;
 #[cfg(feature = "std")]
 mod chunk;
 #[cfg(feature = "std")]
+mod global;
+#[cfg(feature = "std")]
 mod local;
 #[cfg(feature = "std")]
 mod sync_lake;
@@ -23,6 +25,8 @@ mod loom_models;
 
 #[cfg(feature = "std")]
 pub use cache::{CachedLake, LakeCache};
+#[cfg(feature = "std")]
+pub use global::{GlobalLake, GlobalLakeStats, GlobalRegion};
 #[cfg(feature = "std")]
 pub use local::LocalLake;
 #[cfg(feature = "std")]
