@@ -252,17 +252,23 @@ impl Lake {
 
 /// Runs `f` in a scope of `lake` that ends (drop list run, cursor rewound) when `f` returns or
 /// unwinds. Callers hold the exclusive access the scope needs: `&mut Lake`, or `&mut Scope`.
+#[inline]
 fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+    // The guard ends the scope if `f` unwinds; on return the scope is ended here, inline, and
+    // the guard forgotten (its drop glue is not inlined across crates, and a scope loop would
+    // pay that call every iteration).
     let mut guard = ScopeGuard {
         region: Region::new(lake),
     };
     let result = f(&mut guard.scope());
-    drop(guard);
+    guard.region.end(false);
+    core::mem::forget(guard);
     result
 }
 
 /// Runs `f` in a sandbox of `lake`, committed if it returns `Ok` (rolled back on `Err` or
 /// unwinding). Callers hold exclusive access, as for [`run_scope`].
+#[inline]
 fn run_sandboxed<R, E>(
     lake: &Lake,
     f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
@@ -272,7 +278,9 @@ fn run_sandboxed<R, E>(
         committed: false,
     };
     let result = f(&mut sandbox.scope());
-    sandbox.committed = result.is_ok();
+    // Ended inline on return, as in `run_scope`; the sandbox's `Drop` rolls back on unwinding.
+    sandbox.region.end(result.is_ok());
+    core::mem::forget(sandbox);
     result
 }
 
