@@ -252,6 +252,7 @@ impl Lake {
     /// lake.rewind(&outer).unwrap();
     /// assert_eq!(lake.rewind(&inner), Err(RewindError::Stale));
     /// ```
+    #[inline]
     pub fn rewind(&mut self, snapshot: &Snapshot) -> Result<(), RewindError> {
         self.rewind_to(&snapshot.0)
     }
@@ -285,6 +286,7 @@ impl Lake {
     /// unsafe { lake.reset_to(&snap) }.unwrap();
     /// assert_eq!(header, "kept"); // allocated before the snapshot: still valid
     /// ```
+    #[inline]
     pub unsafe fn reset_to(&self, snapshot: &Snapshot) -> Result<(), RewindError> {
         self.rewind_to(&snapshot.0)
     }
@@ -325,6 +327,7 @@ impl Lake {
     /// lake.reset_to_mark().unwrap();
     /// assert!(!d.is_valid(&lake));
     /// ```
+    #[inline]
     pub fn reset_to_mark(&mut self) -> Result<(), RewindError> {
         let top = *self
             .chunks
