@@ -125,8 +125,10 @@ pub fn try_with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> Result<R, ThreadLakeErro
             // Declared first, dropped last: resets after the borrow below has ended, also when
             // `f` unwinds.
             let _reset = ResetWhenOutermost(cell);
-            // Cannot fail: mutable borrows are only taken by `ResetWhenOutermost` and
-            // `thread_lake_init`, which run no user code while they hold them.
+            // Mutable borrows are only taken by `ResetWhenOutermost` and `thread_lake_init`,
+            // which run no user code while they hold them; the one way to get here during such a
+            // borrow is a global allocator that itself calls `with_lake` while the reset frees
+            // chunks — that panics here (a clear error), it is never undefined behaviour.
             let lake = cell.borrow();
             f(&lake)
         })

@@ -212,6 +212,9 @@ impl Deref for CachedLake<'_> {
     }
 }
 
+/// `&mut Lake` access, for `reset`, rewinds and scopes. Note that `mem::swap`/`mem::replace`
+/// through it can hand the cache a different `Lake` than it lent (with another configuration);
+/// that is allowed (nothing borrows the lake when the guard drops) but usually a mistake.
 impl DerefMut for CachedLake<'_> {
     fn deref_mut(&mut self) -> &mut Lake {
         &mut self.lake

@@ -55,8 +55,9 @@ const MAX_SLAB: usize = 64 << 10;
 ///
 /// # Threads
 ///
-/// `LocalLake` is `Send` (a handle can move to a worker thread) but not `Sync`: its cursor is
-/// a plain `Cell`, so two threads must not share one. Both follow from the fields.
+/// `LocalLake` is `Send` (a handle can move to a worker thread) but not `Sync`: its slab bounds
+/// (`start`, `end`, `next_slab`) are plain `Cell`s and its cursor is only ever accessed
+/// `Relaxed`, so two threads must not share one. Both follow from the fields.
 ///
 /// `&LocalLake` implements [`allocator_api2::alloc::Allocator`].
 ///

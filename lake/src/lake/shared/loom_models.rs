@@ -117,7 +117,7 @@ fn loom_local_slab_races_with_shared_allocation() {
         let shared = block(&lake, 32);
         let local_blocks = t.join().unwrap();
         // After the local handle is gone, a new block must not land on its allocations.
-        let after = block(&lake, 64);
+        let after = block(&lake, 2048);
         let mut all = vec![shared, after];
         all.extend_from_slice(&local_blocks);
         check(&lake, &all);
@@ -141,6 +141,34 @@ fn loom_rewind_races_with_allocation() {
         });
         let mine = block(&lake, 16);
         let theirs = t.join().unwrap();
-        check(&lake, &[mine, theirs]);
+        // A block allocated after the race must not land on either live block.
+        let after = block(&lake, 32);
+        check(&lake, &[mine, theirs, after]);
+    });
+}
+
+/// (e) `Allocator::grow` moves the cursor in place with a CAS from the block's end: growing in
+/// place racing with another thread's allocation never overlaps that allocation.
+#[test]
+fn loom_resize_in_place_races_with_allocation() {
+    use allocator_api2::alloc::Allocator;
+    loom::model(|| {
+        let lake = Arc::new(SyncLake::with_capacity(64));
+        let other = lake.clone();
+        let t = thread::spawn(move || {
+            let small = Layout::from_size_align(16, 8).unwrap();
+            let big = Layout::from_size_align(32, 8).unwrap();
+            let p = (&*other).allocate(small).unwrap().cast::<u8>();
+            // SAFETY: `p` is a live block of `small` from this allocator.
+            let q = unsafe { (&*other).grow(p, small, big) }
+                .unwrap()
+                .cast::<u8>();
+            let start = q.as_ptr().addr();
+            (start, start + 32)
+        });
+        let mine = block(&lake, 16);
+        let theirs = t.join().unwrap();
+        let after = block(&lake, 8);
+        check(&lake, &[mine, theirs, after]);
     });
 }
