@@ -38,10 +38,12 @@ mod error;
 #[allow(clippy::module_inception)]
 mod lake;
 mod math;
+pub mod pool;
 mod sync;
 
 pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
+pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolStats, Recycle};
 
 /// Re-exported so users name the same `Allocator` trait the lake implements.
 pub use allocator_api2;

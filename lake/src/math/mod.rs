@@ -8,4 +8,5 @@
 
 pub mod bump;
 pub mod chunk;
+pub mod generation;
 pub mod keys;

@@ -1,0 +1,145 @@
+//! W4 (DESIGN.md §9): 1 000 live 64-byte objects; 100 000 × { remove a pseudo-random one,
+//! insert a new one }. IDs `w4/<contender>`: lake `Pool`, slab, slotmap, `Box`.
+//!
+//! Standalone: `cargo bench -p lake-benches --bench w4_pool` (not part of `run.sh`). Every
+//! contender does the same work: the same pseudo-random sequence of positions in a table of
+//! 1 000 keys; it removes the key's value, reads one byte of it (so the removal is not dead
+//! code), inserts a new value and stores the new key.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const LIVE: usize = 1_000;
+const ROUNDS: usize = 100_000;
+
+/// A 64-byte object.
+#[derive(Clone, Copy)]
+struct Obj([u64; 8]);
+
+const _: () = assert!(std::mem::size_of::<Obj>() == 64);
+
+fn obj(i: u64) -> Obj {
+    Obj([i; 8])
+}
+
+/// xorshift64: the same position sequence for every contender.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % LIVE as u64) as usize
+    }
+}
+
+/// What W4 needs from a contender.
+trait Store {
+    type Key: Copy;
+    fn insert(&mut self, value: Obj) -> Self::Key;
+    fn remove(&mut self, key: Self::Key) -> Obj;
+}
+
+impl Store for lake::Pool<Obj> {
+    type Key = lake::Handle;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> lake::Handle {
+        lake::Pool::insert(self, value)
+    }
+    #[inline]
+    fn remove(&mut self, key: lake::Handle) -> Obj {
+        lake::Pool::remove(self, key).expect("live key")
+    }
+}
+
+impl Store for slab::Slab<Obj> {
+    type Key = usize;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> usize {
+        slab::Slab::insert(self, value)
+    }
+    #[inline]
+    fn remove(&mut self, key: usize) -> Obj {
+        slab::Slab::remove(self, key)
+    }
+}
+
+impl Store for slotmap::SlotMap<slotmap::DefaultKey, Obj> {
+    type Key = slotmap::DefaultKey;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> slotmap::DefaultKey {
+        slotmap::SlotMap::insert(self, value)
+    }
+    #[inline]
+    fn remove(&mut self, key: slotmap::DefaultKey) -> Obj {
+        slotmap::SlotMap::remove(self, key).expect("live key")
+    }
+}
+
+/// One W4 round: the same position sequence for every contender.
+fn round<S: Store>(store: &mut S, keys: &mut [S::Key]) -> u64 {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut sum = 0u64;
+    for i in 0..ROUNDS {
+        let at = rng.next();
+        let old = store.remove(keys[at]);
+        sum = sum.wrapping_add(old.0[i & 7]);
+        keys[at] = store.insert(obj(i as u64));
+    }
+    sum
+}
+
+fn bench_store<S: Store>(
+    c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    mut store: S,
+) {
+    let mut keys: Vec<S::Key> = (0..LIVE as u64).map(|i| store.insert(obj(i))).collect();
+    c.bench_function(name, |b| b.iter(|| black_box(round(&mut store, &mut keys))));
+}
+
+fn w4(c: &mut Criterion) {
+    let mut group = c.benchmark_group("w4");
+    group.throughput(Throughput::Elements(ROUNDS as u64));
+    bench_store(
+        &mut group,
+        "lake_pool",
+        lake::Pool::<Obj>::with_capacity(LIVE),
+    );
+    bench_store(&mut group, "slab", slab::Slab::<Obj>::with_capacity(LIVE));
+    bench_store(
+        &mut group,
+        "slotmap",
+        slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(LIVE),
+    );
+    group.bench_function("box", |b| {
+        let mut keys: Vec<Option<Box<Obj>>> =
+            (0..LIVE as u64).map(|i| Some(Box::new(obj(i)))).collect();
+        b.iter(|| {
+            let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+            let mut sum = 0u64;
+            for i in 0..ROUNDS {
+                let at = rng.next();
+                let old = keys[at].take().expect("live box");
+                sum = sum.wrapping_add(old.0[i & 7]);
+                drop(black_box(old)); // free, then allocate: the same order as the pools
+                keys[at] = Some(Box::new(obj(i as u64)));
+            }
+            black_box(sum)
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30);
+    targets = w4
+}
+criterion_main!(benches);

@@ -1,0 +1,84 @@
+//! [`PoolBox`]: an RAII guard owning a value in a pool slot.
+
+use core::fmt;
+use core::ops::{Deref, DerefMut};
+
+use super::slot::{Slot, GUARDED, OCCUPIED};
+use super::{Handle, Pool};
+
+/// A value in a [`Pool`] slot, owned by this guard: the slot goes back to the pool (and the
+/// value is dropped, or recycled by a recycling pool) when the guard is dropped.
+///
+/// Made by [`Pool::acquire`]. The guard borrows the pool, so it cannot outlive it, and the pool
+/// cannot be mutated (`insert`, `remove`, `clear`, ...) while it lives. It is neither `Send`
+/// nor `Sync`: it refers to a `!Sync` pool.
+///
+/// ```
+/// use lake::Pool;
+///
+/// let pool = Pool::with_capacity(4);
+/// let mut g = pool.acquire(|| vec![1, 2]);
+/// g.push(3);
+/// assert_eq!(*g, [1, 2, 3]);
+/// assert_eq!(pool.len(), 1);
+/// drop(g);
+/// assert_eq!(pool.len(), 0);
+/// ```
+pub struct PoolBox<'a, T> {
+    pool: &'a Pool<T>,
+    slot: &'a Slot<T>,
+    index: u32,
+}
+
+impl<'a, T> PoolBox<'a, T> {
+    /// Wraps the `GUARDED` slot `index` of `pool`.
+    pub(crate) fn new(pool: &'a Pool<T>, index: u32, slot: &'a Slot<T>) -> Self {
+        debug_assert_eq!(slot.link.get(), GUARDED);
+        PoolBox { pool, slot, index }
+    }
+
+    /// Detaches the value into the pool: it stays there, reachable through the returned
+    /// handle, until removed.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.acquire(|| 5).into_handle();
+    /// assert_eq!(pool.remove(h), Some(5));
+    /// ```
+    pub fn into_handle(self) -> Handle {
+        let this = core::mem::ManuallyDrop::new(self);
+        this.slot.link.set(OCCUPIED);
+        this.pool.handle_for(this.index, this.slot)
+    }
+}
+
+impl<T> Deref for PoolBox<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: the slot is GUARDED while this guard lives, so its value is initialised and
+        // reached only through this guard (`Pool` module docs).
+        unsafe { &*self.slot.value_ptr() }
+    }
+}
+
+impl<T> DerefMut for PoolBox<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
+        unsafe { &mut *self.slot.value_ptr() }
+    }
+}
+
+impl<T> Drop for PoolBox<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: `slot` is the GUARDED slot `index`, and the guard is going away, giving up
+        // all access to the value.
+        unsafe { self.pool.release(self.index, self.slot) }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for PoolBox<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PoolBox").field(&**self).finish()
+    }
+}

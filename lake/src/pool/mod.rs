@@ -1,0 +1,31 @@
+//! Typed pools: values in reusable slots, with generational [`Handle`]s, RAII [`PoolBox`]
+//! guards and [`Recycle`]-based reuse.
+//!
+//! ```
+//! use lake::{Pool, Recycle};
+//!
+//! let mut pool = Pool::with_capacity(1024);
+//! let h = pool.insert(String::from("conn"));
+//! assert_eq!(pool.get(h).map(String::as_str), Some("conn"));
+//! assert_eq!(pool.remove(h).as_deref(), Some("conn"));
+//! assert!(pool.get(h).is_none()); // stale handles resolve to None
+//! ```
+//!
+//! One file per concept: [`Handle`] (`handle.rs`), the slot layout (`slot.rs`), [`Pool`] and
+//! its builder and iterators (`pool.rs`), [`PoolBox`] (`boxed.rs`), [`Recycle`]
+//! (`recycle.rs`), [`PoolStats`] (`stats.rs`); generation and growth arithmetic is in
+//! `math::generation`.
+
+mod boxed;
+mod handle;
+#[allow(clippy::module_inception)]
+mod pool;
+mod recycle;
+mod slot;
+mod stats;
+
+pub use self::boxed::PoolBox;
+pub use self::handle::Handle;
+pub use self::pool::{Drain, Full, Iter, IterMut, Pool, PoolBuilder};
+pub use self::recycle::Recycle;
+pub use self::stats::PoolStats;

@@ -1,0 +1,1133 @@
+//! [`Pool`]: a single-threaded typed pool with generational handles.
+//!
+//! # Layout
+//!
+//! Slots live in `first` (one `Vec`, the fast path) and, after a pool grew through `&self`
+//! (`acquire`), in further chunks in `rest`. A slot never moves while the pool is borrowed:
+//! growth through `&self` only *adds* a chunk (pushing onto `rest` moves the chunks' `Vec`
+//! headers, never their buffers), and `first` is reallocated — after folding `rest` into it —
+//! only by `&mut self` methods, when no guard and no `&T` can exist. Slot index `i` is global:
+//! `first` holds `0..first.len()`, each chunk `start..start + len`, contiguously.
+//!
+//! # Soundness
+//!
+//! A slot's value is reached (a) as `&T` through `get`/`iter` only while the slot is
+//! `OCCUPIED`, (b) as `&mut T` through `get_mut`/`iter_mut`/`retain` or moved out by
+//! `remove`/`drain`/`clear`, all `&mut self`, and (c) through a `PoolBox`, only while the slot
+//! is `GUARDED`. An `OCCUPIED` slot changes state only under `&mut self`; `&self` methods
+//! (`acquire`, guard drop) only move slots between vacant/recycled and `GUARDED`. So every `&T`
+//! handed out by (a) is never written while it lives, and a guard's slot is reached by nothing
+//! else. User code (`init`, `Drop`, `Recycle`) runs only when the pool's state is consistent.
+
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
+use core::fmt;
+use core::marker::PhantomData;
+use core::num::NonZeroU32;
+
+use super::slot::{Slot, END, GUARDED, OCCUPIED, RECYCLED, RETIRED};
+use super::{Handle, PoolBox, PoolStats, Recycle};
+use crate::math::generation::{self, Growth, FIRST, MAX_SLOTS};
+
+/// Slots an empty growing pool starts with.
+const MIN_GROWTH: usize = 8;
+
+/// The error of [`Pool::try_insert`] on a full pool: the value, handed back.
+///
+/// ```
+/// use lake::pool::Full;
+/// use lake::Pool;
+///
+/// let mut pool = Pool::fixed(1);
+/// pool.insert(1);
+/// let err: Full<i32> = pool.try_insert(2).unwrap_err();
+/// assert!(err.to_string().contains("full"));
+/// assert_eq!(err.into_inner(), 2);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Full<T>(pub T);
+
+impl<T> Full<T> {
+    /// The value that did not fit.
+    ///
+    /// ```
+    /// assert_eq!(lake::pool::Full("x").into_inner(), "x");
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Full(..)")
+    }
+}
+
+impl<T> fmt::Display for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "pool is full: it is fixed or at its max_capacity; the value is returned in the \
+             error — remove values, or build the pool with more capacity",
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl<T> std::error::Error for Full<T> {}
+
+/// Configures a [`Pool`]: initial capacity, growth, `max_capacity`, recycling.
+///
+/// ```
+/// use lake::Pool;
+///
+/// let mut pool: Pool<u64> = Pool::builder().capacity(2).increment(3).max_capacity(5).build();
+/// for i in 0..5 {
+///     pool.insert(i);
+/// }
+/// assert_eq!(pool.capacity(), 5);
+/// assert!(pool.try_insert(5).is_err());
+/// ```
+pub struct PoolBuilder<T> {
+    capacity: usize,
+    growth: Growth,
+    max_capacity: usize,
+    max_generation: u32,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for PoolBuilder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for PoolBuilder<T> {}
+
+impl<T> fmt::Debug for PoolBuilder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolBuilder")
+            .field("capacity", &self.capacity)
+            .field("growth", &self.growth)
+            .field("max_capacity", &self.max_capacity)
+            .field("max_generation", &self.max_generation)
+            .finish()
+    }
+}
+
+impl<T> Default for PoolBuilder<T> {
+    fn default() -> Self {
+        PoolBuilder {
+            capacity: 0,
+            growth: Growth::Doubling,
+            max_capacity: usize::MAX,
+            max_generation: u32::MAX,
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> PoolBuilder<T> {
+    /// Slots allocated up front.
+    ///
+    /// ```
+    /// assert_eq!(lake::Pool::<u8>::builder().capacity(3).build().capacity(), 3);
+    /// ```
+    pub fn capacity(mut self, slots: usize) -> Self {
+        self.capacity = slots;
+        self
+    }
+
+    /// Grow by doubling the capacity when full (the default).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::builder().capacity(2).doubling().build();
+    /// pool.insert_batch([1, 2, 3]);
+    /// assert_eq!(pool.capacity(), 4);
+    /// ```
+    pub fn doubling(mut self) -> Self {
+        self.growth = Growth::Doubling;
+        self
+    }
+
+    /// Grow by `slots` slots (at least one) when full.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::builder().capacity(2).increment(5).build();
+    /// pool.insert_batch([1, 2, 3]);
+    /// assert_eq!(pool.capacity(), 7);
+    /// ```
+    pub fn increment(mut self, slots: u32) -> Self {
+        self.growth = Growth::Increment(slots);
+        self
+    }
+
+    /// Never grow: a full pool rejects inserts ([`Full`]).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::builder().capacity(1).fixed().build();
+    /// pool.insert(1);
+    /// assert!(pool.try_insert(2).is_err());
+    /// ```
+    pub fn fixed(mut self) -> Self {
+        self.growth = Growth::Fixed;
+        self
+    }
+
+    /// Never grow past `slots` slots (also caps the initial capacity).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::builder().capacity(1).max_capacity(2).build();
+    /// pool.insert_batch([1, 2]);
+    /// assert_eq!(pool.try_insert(3).unwrap_err().into_inner(), 3);
+    /// ```
+    pub fn max_capacity(mut self, slots: usize) -> Self {
+        self.max_capacity = slots;
+        self
+    }
+
+    /// Last generation a slot may reach before it is retired (default `u32::MAX`). Lowering it
+    /// only retires slots sooner; it exists so tests can watch retirement happen.
+    ///
+    /// ```
+    /// use core::num::NonZeroU32;
+    ///
+    /// let mut pool = lake::Pool::builder().capacity(1).fixed()
+    ///     .max_generation(NonZeroU32::new(1).unwrap()).build();
+    /// let h = pool.insert(1);
+    /// pool.remove(h);
+    /// assert!(pool.try_insert(2).is_err()); // the only slot retired
+    /// assert_eq!(pool.stats().retired, 1);
+    /// ```
+    pub fn max_generation(mut self, generation: NonZeroU32) -> Self {
+        self.max_generation = generation.get();
+        self
+    }
+
+    /// Builds a pool that drops returned values.
+    ///
+    /// ```
+    /// let pool: lake::Pool<String> = lake::Pool::builder().build();
+    /// assert!(pool.is_empty());
+    /// ```
+    pub fn build(self) -> Pool<T> {
+        Pool::from_builder(self, None, 0)
+    }
+}
+
+impl<T: Recycle> PoolBuilder<T> {
+    /// Builds a pool that [recycles](Recycle) values returned by a dropped [`PoolBox`] or
+    /// [`Pool::discard`] and keeps up to `retain` of them for the next [`Pool::acquire`].
+    ///
+    /// ```
+    /// let pool: lake::Pool<Vec<u8>> = lake::Pool::builder().build_recycling(8);
+    /// drop(pool.acquire(|| Vec::with_capacity(64)));
+    /// assert!(pool.acquire(Vec::new).capacity() >= 64);
+    /// ```
+    pub fn build_recycling(self, retain: usize) -> Pool<T> {
+        Pool::from_builder(self, Some(<T as Recycle>::recycle), retain)
+    }
+}
+
+/// A growth chunk added through `&self`.
+struct Chunk<T> {
+    start: usize,
+    slots: Vec<Slot<T>>,
+}
+
+/// A typed pool: values in reusable slots, addressed by generational [`Handle`]s or owned by
+/// RAII [`PoolBox`] guards.
+///
+/// `Pool` is `Send` when `T` is, and never `Sync` (it mutates its free list through `&self`
+/// in [`acquire`](Pool::acquire)).
+///
+/// **Borrowing.** `acquire` takes `&self`, so any number of guards can be alive at once, and
+/// `get`, `contains`, `iter`, `len` and `stats` work alongside them; everything that can move
+/// or drop a value (`insert`, `remove`, `get_mut`, `clear`, ...) takes `&mut self` and so waits
+/// until every guard is gone. The price: a pool that grows inside `acquire` adds a separate
+/// chunk (a binary search on lookups past the first chunk) until the next `&mut self` growth
+/// folds the chunks back into one.
+///
+/// ```
+/// use lake::Pool;
+///
+/// let mut pool = Pool::with_capacity(16);
+/// let h = pool.insert(String::from("hello"));
+/// pool.get_mut(h).unwrap().push('!');
+/// assert_eq!(pool.get(h).map(String::as_str), Some("hello!"));
+/// {
+///     let a = pool.acquire(|| String::from("guarded"));
+///     let b = pool.acquire(String::new);
+///     assert_eq!((a.as_str(), b.len(), pool.len()), ("guarded", 0, 3));
+/// } // both slots return to the pool here
+/// assert_eq!(pool.remove(h).as_deref(), Some("hello!"));
+/// assert!(pool.is_empty());
+/// ```
+pub struct Pool<T> {
+    first: Vec<Slot<T>>,
+    rest: RefCell<Vec<Chunk<T>>>,
+    capacity: Cell<usize>,
+    free: Cell<u32>,
+    /// Values that left the pool; `len = inserts - removes`. Two independent counters keep
+    /// insert and remove free of a shared read-modify-write chain.
+    removes: Cell<u64>,
+    high_water: Cell<usize>,
+    inserts: Cell<u64>,
+    recycle_hits: Cell<u64>,
+    recycle_misses: Cell<u64>,
+    retired: Cell<usize>,
+    recycled: RefCell<Vec<u32>>,
+    recycler: Option<fn(&mut T)>,
+    recycle_cap: usize,
+    growth: Growth,
+    max_capacity: usize,
+    max_generation: u32,
+    #[cfg(debug_assertions)]
+    id: u32,
+}
+
+#[cfg(debug_assertions)]
+fn next_pool_id() -> u32 {
+    use core::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Vacant slots `start..start + n`, linked in order, the last one to `next`.
+fn vacant_run<T>(start: usize, n: usize, next: u32) -> impl Iterator<Item = Slot<T>> {
+    (0..n).map(move |k| {
+        let link = if k + 1 < n {
+            (start + k + 1) as u32
+        } else {
+            next
+        };
+        Slot::vacant(link, FIRST)
+    })
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool::new()
+    }
+}
+
+impl<T> Pool<T> {
+    /// An empty growing pool (allocates on first insert).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(7);
+    /// assert_eq!(pool[h], 7);
+    /// ```
+    pub fn new() -> Self {
+        PoolBuilder::default().build()
+    }
+
+    /// A pool with `slots` slots that doubles when full.
+    ///
+    /// ```
+    /// let pool = lake::Pool::<u32>::with_capacity(100);
+    /// assert_eq!(pool.capacity(), 100);
+    /// ```
+    pub fn with_capacity(slots: usize) -> Self {
+        PoolBuilder::default().capacity(slots).build()
+    }
+
+    /// A pool with exactly `slots` slots that never grows.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::fixed(1);
+    /// pool.insert('a');
+    /// assert_eq!(pool.try_insert('b').unwrap_err().into_inner(), 'b');
+    /// ```
+    pub fn fixed(slots: usize) -> Self {
+        PoolBuilder::default().capacity(slots).fixed().build()
+    }
+
+    /// A [`PoolBuilder`].
+    ///
+    /// ```
+    /// let pool = lake::Pool::<u8>::builder().capacity(4).fixed().build();
+    /// assert_eq!(pool.capacity(), 4);
+    /// ```
+    pub fn builder() -> PoolBuilder<T> {
+        PoolBuilder::default()
+    }
+
+    fn from_builder(b: PoolBuilder<T>, recycler: Option<fn(&mut T)>, recycle_cap: usize) -> Self {
+        let n = b.capacity.min(b.max_capacity).min(MAX_SLOTS as usize);
+        let first: Vec<Slot<T>> = vacant_run(0, n, END).collect();
+        Pool {
+            first,
+            rest: RefCell::new(Vec::new()),
+            capacity: Cell::new(n),
+            free: Cell::new(if n > 0 { 0 } else { END }),
+            removes: Cell::new(0),
+            high_water: Cell::new(0),
+            inserts: Cell::new(0),
+            recycle_hits: Cell::new(0),
+            recycle_misses: Cell::new(0),
+            retired: Cell::new(0),
+            recycled: RefCell::new(Vec::new()),
+            recycler,
+            recycle_cap,
+            growth: b.growth,
+            max_capacity: b.max_capacity,
+            max_generation: b.max_generation.max(FIRST),
+            #[cfg(debug_assertions)]
+            id: next_pool_id(),
+        }
+    }
+
+    /// The slot at `index`, if the pool has one.
+    #[inline]
+    pub(crate) fn slot(&self, index: u32) -> Option<&Slot<T>> {
+        match self.first.get(index as usize) {
+            Some(slot) => Some(slot),
+            None => self.slot_in_chunks(index as usize),
+        }
+    }
+
+    #[cold]
+    fn slot_in_chunks(&self, index: usize) -> Option<&Slot<T>> {
+        let rest = self.rest.borrow();
+        let j = rest.partition_point(|c| c.start <= index).checked_sub(1)?;
+        let chunk = &rest[j];
+        let ptr: *const Slot<T> = chunk.slots.get(index - chunk.start)?;
+        drop(rest);
+        // SAFETY: `ptr` points into a chunk's buffer. Chunk buffers are freed or moved only by
+        // `&mut self` methods (`grow_mut` folds them into `first`) and by dropping the pool;
+        // `&self` methods only push new chunks, which moves chunk headers, not buffers. So the
+        // slot outlives the `&self` borrow. Slots are only ever accessed through shared
+        // references (all their fields are cells).
+        Some(unsafe { &*ptr })
+    }
+
+    /// The handle of the value now in slot `index`.
+    pub(crate) fn handle_for(&self, index: u32, slot: &Slot<T>) -> Handle {
+        self.handle(index, slot.generation.get())
+    }
+
+    fn handle(&self, index: u32, generation: u32) -> Handle {
+        Handle {
+            index,
+            generation: NonZeroU32::new(generation).unwrap_or(NonZeroU32::MIN),
+            #[cfg(debug_assertions)]
+            pool: self.id,
+        }
+    }
+
+    /// Debug builds: panics on a handle made by another pool.
+    #[inline]
+    fn check_owner(&self, handle: Handle) {
+        #[cfg(debug_assertions)]
+        assert!(
+            handle.pool == self.id,
+            "lake::Pool: {handle:?} was made by another pool (pool id {} != {})",
+            handle.pool,
+            self.id
+        );
+        let _ = handle;
+    }
+
+    /// The slot `handle` refers to, if it still holds the handle's value.
+    #[inline]
+    fn occupied(&self, handle: Handle) -> Option<&Slot<T>> {
+        self.check_owner(handle);
+        let slot = self.slot(handle.index)?;
+        (slot.is_occupied() && slot.generation.get() == handle.generation.get()).then_some(slot)
+    }
+
+    /// Pops a vacant slot off the free list.
+    #[inline]
+    fn claim_free(&self) -> Option<(u32, &Slot<T>)> {
+        let head = self.free.get();
+        let slot = self.slot(head)?; // `END` is never a slot index
+        debug_assert!(slot.is_vacant());
+        self.free.set(slot.link.get());
+        Some((head, slot))
+    }
+
+    /// Takes a recycled slot to reuse for a new value (the pool is full): moves the recycled
+    /// value out for the caller to drop once the slot is filled again.
+    fn evict_recycled(&self) -> Option<(u32, &Slot<T>, T)> {
+        let index = self.recycled.borrow_mut().pop()?;
+        let slot = self.slot(index)?;
+        debug_assert_eq!(slot.link.get(), RECYCLED);
+        // SAFETY: a RECYCLED slot holds an initialised value that nothing references (it is
+        // reachable by no handle and no guard); the slot is marked vacant-unlisted right after,
+        // so the value is owned by the caller alone.
+        let old = unsafe { slot.value_ptr().read() };
+        slot.link.set(END);
+        Some((index, slot, old))
+    }
+
+    /// Writes `value` into the claimed vacant `slot` and marks it `state`.
+    #[inline]
+    fn place(&self, slot: &Slot<T>, value: T, state: u32) {
+        // SAFETY: the slot was just claimed from the free list or evicted: it is vacant (its
+        // value uninitialised or moved out) and referenced by nobody, so writing is exclusive.
+        unsafe { slot.value_ptr().write(value) };
+        slot.link.set(state);
+        self.count_in();
+    }
+
+    #[inline]
+    fn count_in(&self) {
+        let inserts = self.inserts.get() + 1;
+        self.inserts.set(inserts);
+        let len = (inserts - self.removes.get()) as usize;
+        if len > self.high_water.get() {
+            self.high_water.set(len);
+        }
+    }
+
+    #[inline]
+    fn count_out(&self) {
+        self.removes.set(self.removes.get() + 1);
+    }
+
+    #[inline]
+    fn push_free(&self, index: u32, slot: &Slot<T>) {
+        slot.link.set(self.free.get());
+        self.free.set(index);
+    }
+
+    /// Moves the value out of an `OCCUPIED` slot and frees the slot under the next generation
+    /// (or retires it).
+    #[inline]
+    fn take_occupied(&self, index: u32, slot: &Slot<T>) -> T {
+        debug_assert!(slot.is_occupied());
+        // SAFETY: OCCUPIED means initialised; every caller holds `&mut self` (via `remove`,
+        // `retain`, `drain`, `clear`), so no `&T` into the pool and no guard exists. The slot
+        // is marked vacant or retired below, so the value is moved out exactly once.
+        let value = unsafe { slot.value_ptr().read() };
+        self.count_out();
+        self.vacate(index, slot);
+        value
+    }
+
+    /// Frees a slot whose value is gone, under the next generation, or retires it.
+    #[inline]
+    fn vacate(&self, index: u32, slot: &Slot<T>) {
+        match generation::next(slot.generation.get(), self.max_generation) {
+            Some(g) => {
+                slot.generation.set(g);
+                self.push_free(index, slot);
+            }
+            None => {
+                slot.link.set(RETIRED);
+                self.retired.set(self.retired.get() + 1);
+            }
+        }
+    }
+
+    /// The value in the `GUARDED` slot `index` leaves the pool (its guard is dropped, or
+    /// `discard` marked it guarded): recycled and kept, or dropped.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the slot at `index`, it is `GUARDED`, and the caller gives up all access to
+    /// its value (the guard being dropped, or `discard` holding `&mut self`).
+    pub(crate) unsafe fn release(&self, index: u32, slot: &Slot<T>) {
+        debug_assert_eq!(slot.link.get(), GUARDED);
+        self.count_out();
+        if let Some(recycle) = self.recycler {
+            if self.recycled.borrow().len() < self.recycle_cap {
+                // If `recycle` panics, this guard drops the value and frees the slot.
+                let on_unwind = FreeOnUnwind {
+                    pool: self,
+                    index,
+                    slot,
+                };
+                // SAFETY: GUARDED means initialised, and the caller gave up all access, so
+                // this is the only reference to the value while `recycle` runs.
+                recycle(unsafe { &mut *slot.value_ptr() });
+                core::mem::forget(on_unwind);
+                slot.link.set(RECYCLED);
+                self.recycled.borrow_mut().push(index);
+                return;
+            }
+        }
+        // SAFETY: GUARDED means initialised; the caller gave up access; the slot is freed
+        // before the value is dropped, so it is moved out exactly once.
+        let value = unsafe { slot.value_ptr().read() };
+        self.push_free(index, slot);
+        drop(value);
+    }
+
+    /// Grows through `&self` by adding a chunk. Existing slots do not move.
+    fn grow_shared(&self) -> bool {
+        let cap = self.capacity.get();
+        let Some(add) = generation::grow(cap, self.growth, self.max_capacity, MIN_GROWTH) else {
+            return false;
+        };
+        let slots: Vec<Slot<T>> = vacant_run(cap, add, self.free.get()).collect();
+        self.rest.borrow_mut().push(Chunk { start: cap, slots });
+        self.free.set(cap as u32);
+        self.capacity.set(cap + add);
+        true
+    }
+
+    /// Grows through `&mut self`: folds the chunks into `first`, then extends it.
+    fn grow_mut(&mut self) -> bool {
+        let cap = self.capacity.get();
+        let Some(add) = generation::grow(cap, self.growth, self.max_capacity, MIN_GROWTH) else {
+            return false;
+        };
+        let rest = core::mem::take(self.rest.get_mut());
+        self.first.reserve_exact(cap - self.first.len() + add);
+        for chunk in rest {
+            debug_assert_eq!(chunk.start, self.first.len());
+            self.first.extend(chunk.slots);
+        }
+        let next = self.free.get();
+        self.first.extend(vacant_run(cap, add, next));
+        self.free.set(cap as u32);
+        self.capacity.set(cap + add);
+        true
+    }
+
+    /// Inserts `value`, growing the pool if needed.
+    ///
+    /// # Panics
+    ///
+    /// If the pool is full and cannot grow (fixed, or at `max_capacity`); see
+    /// [`try_insert`](Pool::try_insert).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert([0u8; 64]);
+    /// assert!(pool.contains(h));
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn insert(&mut self, value: T) -> Handle {
+        if let Some((index, slot)) = self.claim_free() {
+            self.place(slot, value, OCCUPIED);
+            return self.handle(index, slot.generation.get());
+        }
+        self.insert_slow(value)
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn insert_slow(&mut self, value: T) -> Handle {
+        match self.try_insert_slow(value) {
+            Ok(handle) => handle,
+            Err(_) => panic!(
+                "lake::Pool::insert: the pool is full (capacity {}); use try_insert",
+                self.capacity()
+            ),
+        }
+    }
+
+    /// Inserts `value`, or gives it back in [`Full`] if the pool is full and cannot grow.
+    /// A full recycling pool reuses the slot of a recycled value (dropping that value).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::fixed(1);
+    /// let h = pool.try_insert(1).unwrap();
+    /// assert_eq!(pool.try_insert(2).unwrap_err().0, 2);
+    /// pool.remove(h);
+    /// assert!(pool.try_insert(3).is_ok());
+    /// ```
+    #[inline]
+    pub fn try_insert(&mut self, value: T) -> Result<Handle, Full<T>> {
+        if let Some((index, slot)) = self.claim_free() {
+            self.place(slot, value, OCCUPIED);
+            return Ok(self.handle(index, slot.generation.get()));
+        }
+        self.try_insert_slow(value)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn try_insert_slow(&mut self, value: T) -> Result<Handle, Full<T>> {
+        let mut evicted = None;
+        let claimed = if self.grow_mut() {
+            self.claim_free()
+        } else {
+            self.evict_recycled().map(|(index, slot, old)| {
+                evicted = Some(old);
+                (index, slot)
+            })
+        };
+        let Some((index, slot)) = claimed else {
+            return Err(Full(value));
+        };
+        self.place(slot, value, OCCUPIED);
+        let handle = self.handle(index, slot.generation.get());
+        drop(evicted); // user code runs only after the pool is consistent
+        Ok(handle)
+    }
+
+    /// Inserts every value of `values`, returning their handles in order.
+    ///
+    /// # Panics
+    ///
+    /// Like [`insert`](Pool::insert), if the pool fills up and cannot grow; the values
+    /// inserted so far stay in the pool.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let hs = pool.insert_batch(["a", "b", "c"]);
+    /// assert_eq!(hs.iter().map(|&h| pool[h]).collect::<String>(), "abc");
+    /// ```
+    #[track_caller]
+    pub fn insert_batch<I: IntoIterator<Item = T>>(&mut self, values: I) -> Vec<Handle> {
+        values.into_iter().map(|v| self.insert(v)).collect()
+    }
+
+    /// The value behind `handle`, or `None` if it was removed (stale handle).
+    ///
+    /// # Panics
+    ///
+    /// In debug builds, if `handle` was made by another pool.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(5);
+    /// assert_eq!(pool.get(h), Some(&5));
+    /// ```
+    #[inline]
+    pub fn get(&self, handle: Handle) -> Option<&T> {
+        let slot = self.occupied(handle)?;
+        // SAFETY: OCCUPIED means initialised; an OCCUPIED value is written or moved only
+        // under `&mut self` (module docs), so it is not mutated while this `&self` borrow lives.
+        Some(unsafe { &*slot.value_ptr() })
+    }
+
+    /// The value behind `handle`, mutably, or `None` if it was removed.
+    ///
+    /// # Panics
+    ///
+    /// In debug builds, if `handle` was made by another pool.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(5);
+    /// *pool.get_mut(h).unwrap() += 1;
+    /// assert_eq!(pool[h], 6);
+    /// ```
+    #[inline]
+    pub fn get_mut(&mut self, handle: Handle) -> Option<&mut T> {
+        let slot = self.occupied(handle)?;
+        // SAFETY: OCCUPIED means initialised; `&mut self` excludes every other reference into
+        // the pool (no guard, no `&T`) for as long as the result lives.
+        Some(unsafe { &mut *slot.value_ptr() })
+    }
+
+    /// Whether `handle` still refers to a value.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(());
+    /// pool.remove(h);
+    /// assert!(!pool.contains(h));
+    /// ```
+    #[inline]
+    pub fn contains(&self, handle: Handle) -> bool {
+        self.occupied(handle).is_some()
+    }
+
+    /// Removes and returns the value behind `handle`; `None` if it was already removed. The
+    /// slot is reused under a new generation, or retired if its generations ran out.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(String::from("x"));
+    /// assert_eq!(pool.remove(h).as_deref(), Some("x"));
+    /// assert_eq!(pool.remove(h), None);
+    /// ```
+    #[inline]
+    pub fn remove(&mut self, handle: Handle) -> Option<T> {
+        let slot = self.occupied(handle)?;
+        Some(self.take_occupied(handle.index, slot))
+    }
+
+    /// Removes the value behind `handle` without returning it: a recycling pool recycles and
+    /// keeps it (up to its cap), any other pool drops it. Returns whether there was a value.
+    ///
+    /// ```
+    /// let mut pool: lake::Pool<Vec<u8>> = lake::Pool::builder().build_recycling(4);
+    /// let h = pool.insert(Vec::with_capacity(32));
+    /// assert!(pool.discard(h));
+    /// assert!(pool.acquire(Vec::new).capacity() >= 32);
+    /// ```
+    pub fn discard(&mut self, handle: Handle) -> bool {
+        let Some(slot) = self.occupied(handle) else {
+            return false;
+        };
+        match generation::next(slot.generation.get(), self.max_generation) {
+            Some(g) if self.recycler.is_some() => {
+                slot.generation.set(g);
+                slot.link.set(GUARDED);
+                // SAFETY: the slot is at `handle.index`, now GUARDED, and `&mut self` means
+                // nothing else refers to its value.
+                unsafe { self.release(handle.index, slot) };
+            }
+            _ => drop(self.take_occupied(handle.index, slot)),
+        }
+        true
+    }
+
+    /// Puts `init()` in a free slot (or reuses a recycled value without calling `init`) and
+    /// returns a guard that owns it and gives the slot back when dropped.
+    ///
+    /// Takes `&self`: many guards can be alive at once (see [`Pool`] on borrowing).
+    ///
+    /// # Panics
+    ///
+    /// If the pool is full and cannot grow (the new value is dropped).
+    ///
+    /// ```
+    /// let pool = lake::Pool::fixed(2);
+    /// let mut a = pool.acquire(|| 1);
+    /// let b = pool.acquire(|| 2);
+    /// *a += *b;
+    /// assert_eq!(*a, 3);
+    /// drop(a);
+    /// let h = b.into_handle(); // detach: the value stays in the pool
+    /// assert_eq!(pool.get(h), Some(&2));
+    /// ```
+    #[track_caller]
+    pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> PoolBox<'_, T> {
+        if self.recycler.is_some() {
+            let hit = self.recycled.borrow_mut().pop();
+            if let Some(index) = hit {
+                let slot = self.slot(index).expect("a recycled slot exists");
+                debug_assert_eq!(slot.link.get(), RECYCLED);
+                slot.link.set(GUARDED);
+                self.count_in();
+                self.recycle_hits.set(self.recycle_hits.get() + 1);
+                return PoolBox::new(self, index, slot);
+            }
+            self.recycle_misses.set(self.recycle_misses.get() + 1);
+        }
+        // User code first: nothing is claimed yet if it panics or re-enters the pool.
+        let value = init();
+        let mut evicted = None;
+        let claimed = match self.claim_free() {
+            Some(claimed) => Some(claimed),
+            None if self.grow_shared() => self.claim_free(),
+            None => self.evict_recycled().map(|(index, slot, old)| {
+                evicted = Some(old);
+                (index, slot)
+            }),
+        };
+        let Some((index, slot)) = claimed else {
+            panic!(
+                "lake::Pool::acquire: the pool is full (capacity {})",
+                self.capacity()
+            );
+        };
+        self.place(slot, value, GUARDED);
+        let guard = PoolBox::new(self, index, slot);
+        drop(evicted); // if this panics, `guard` gives the slot back while unwinding
+        guard
+    }
+
+    /// Live values: inserted, or held by a guard.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// pool.insert(1);
+    /// assert_eq!(pool.len(), 1);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.inserts.get() - self.removes.get()) as usize
+    }
+
+    /// Whether no value is live.
+    ///
+    /// ```
+    /// assert!(lake::Pool::<u8>::new().is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Slots the pool has (including free, recycled and retired ones).
+    ///
+    /// ```
+    /// assert_eq!(lake::Pool::<u8>::fixed(3).capacity(), 3);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.capacity.get()
+    }
+
+    /// A snapshot of the pool's counters.
+    ///
+    /// ```
+    /// let pool = lake::Pool::<u8>::with_capacity(4);
+    /// assert_eq!(pool.stats().capacity, 4);
+    /// ```
+    pub fn stats(&self) -> PoolStats {
+        PoolStats {
+            live: self.len(),
+            capacity: self.capacity.get(),
+            high_water: self.high_water.get(),
+            inserts: self.inserts.get(),
+            removes: self.removes.get(),
+            recycle_hits: self.recycle_hits.get(),
+            recycle_misses: self.recycle_misses.get(),
+            recycled: self.recycled.borrow().len(),
+            retired: self.retired.get(),
+        }
+    }
+
+    /// The inserted values with their handles, in slot order (values held by guards are not
+    /// visited).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// pool.insert_batch([1, 2, 3]);
+    /// assert_eq!(pool.iter().map(|(_, v)| v).sum::<i32>(), 6);
+    /// ```
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter {
+            pool: self,
+            next: 0,
+        }
+    }
+
+    /// The inserted values with their handles, mutably, in slot order.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// pool.insert_batch([1, 2, 3]);
+    /// pool.iter_mut().for_each(|(_, v)| *v *= 10);
+    /// assert_eq!(pool.iter().map(|(_, v)| *v).sum::<i32>(), 60);
+    /// ```
+    pub fn iter_mut(&mut self) -> IterMut<'_, T> {
+        IterMut {
+            pool: self,
+            next: 0,
+            _values: PhantomData,
+        }
+    }
+
+    /// The next OCCUPIED slot at or after `*next`, advancing `*next` past it.
+    fn next_occupied(&self, next: &mut usize) -> Option<(u32, &Slot<T>)> {
+        while *next < self.capacity.get() {
+            let index = *next as u32;
+            *next += 1;
+            let slot = self.slot(index)?;
+            if slot.is_occupied() {
+                return Some((index, slot));
+            }
+        }
+        None
+    }
+
+    /// Keeps the values for which `keep` returns `true` and drops the others (a recycling
+    /// pool drops them too).
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// pool.insert_batch(1..=6);
+    /// pool.retain(|_, v| *v % 2 == 0);
+    /// assert_eq!(pool.len(), 3);
+    /// ```
+    pub fn retain<F: FnMut(Handle, &mut T) -> bool>(&mut self, mut keep: F) {
+        let mut next = 0;
+        while let Some((index, slot)) = self.next_occupied(&mut next) {
+            let handle = self.handle(index, slot.generation.get());
+            // SAFETY: OCCUPIED means initialised; `&mut self` makes this the only reference,
+            // and it ends before the slot is touched again.
+            if !keep(handle, unsafe { &mut *slot.value_ptr() }) {
+                drop(self.take_occupied(index, slot));
+            }
+        }
+    }
+
+    /// Removes every inserted value, yielding them in slot order. Values not yet yielded when
+    /// the iterator is dropped are dropped.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// pool.insert_batch([1, 2]);
+    /// assert_eq!(pool.drain().collect::<Vec<_>>(), [1, 2]);
+    /// assert!(pool.is_empty());
+    /// ```
+    pub fn drain(&mut self) -> Drain<'_, T> {
+        Drain {
+            pool: self,
+            next: 0,
+        }
+    }
+
+    /// Drops every inserted value and every recycled value kept by a recycling pool.
+    ///
+    /// ```
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(1);
+    /// pool.clear();
+    /// assert!(pool.is_empty() && pool.get(h).is_none());
+    /// ```
+    pub fn clear(&mut self) {
+        let mut next = 0;
+        while let Some((index, slot)) = self.next_occupied(&mut next) {
+            drop(self.take_occupied(index, slot));
+        }
+        while let Some((index, slot, old)) = self.evict_recycled() {
+            self.push_free(index, slot);
+            drop(old);
+        }
+    }
+}
+
+/// Frees a `GUARDED` slot and drops its value if `Recycle::recycle` unwinds.
+struct FreeOnUnwind<'a, T> {
+    pool: &'a Pool<T>,
+    index: u32,
+    slot: &'a Slot<T>,
+}
+
+impl<T> Drop for FreeOnUnwind<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: only reached while `recycle` unwinds out of `Pool::release`, whose caller
+        // gave up all access to the initialised value of this GUARDED slot; `recycle`'s
+        // `&mut T` is gone. The slot is freed before the drop, so the value moves out once.
+        let value = unsafe { self.slot.value_ptr().read() };
+        self.pool.push_free(self.index, self.slot);
+        drop(value);
+    }
+}
+
+impl<T> core::ops::Index<Handle> for Pool<T> {
+    type Output = T;
+
+    #[track_caller]
+    fn index(&self, handle: Handle) -> &T {
+        self.get(handle).expect("lake::Pool: stale handle")
+    }
+}
+
+impl<T> core::ops::IndexMut<Handle> for Pool<T> {
+    #[track_caller]
+    fn index_mut(&mut self, handle: Handle) -> &mut T {
+        self.get_mut(handle).expect("lake::Pool: stale handle")
+    }
+}
+
+impl<T> fmt::Debug for Pool<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Pool<T> {
+    type Item = (Handle, &'a T);
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}
+
+/// Iterator of [`Pool::iter`].
+///
+/// ```
+/// let mut pool = lake::Pool::new();
+/// let h = pool.insert('x');
+/// assert_eq!(pool.iter().next(), Some((h, &'x')));
+/// ```
+pub struct Iter<'a, T> {
+    pool: &'a Pool<T>,
+    next: usize,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = (Handle, &'a T);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (index, slot) = self.pool.next_occupied(&mut self.next)?;
+        let handle = self.pool.handle(index, slot.generation.get());
+        // SAFETY: as in `Pool::get`: initialised, and not mutated while `&'a Pool` lives.
+        Some((handle, unsafe { &*slot.value_ptr() }))
+    }
+}
+
+impl<T> fmt::Debug for Iter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter").field("next", &self.next).finish()
+    }
+}
+
+/// Iterator of [`Pool::iter_mut`].
+///
+/// ```
+/// let mut pool = lake::Pool::new();
+/// pool.insert(1);
+/// for (_, v) in pool.iter_mut() { *v = 2; }
+/// assert_eq!(pool.iter().next().unwrap().1, &2);
+/// ```
+pub struct IterMut<'a, T> {
+    pool: &'a Pool<T>,
+    next: usize,
+    _values: PhantomData<&'a mut T>,
+}
+
+impl<'a, T> Iterator for IterMut<'a, T> {
+    type Item = (Handle, &'a mut T);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (index, slot) = self.pool.next_occupied(&mut self.next)?;
+        let handle = self.pool.handle(index, slot.generation.get());
+        // SAFETY: initialised (OCCUPIED); `IterMut` was made from `&'a mut Pool`, so nothing
+        // else reaches the pool for `'a`, and each slot is yielded once (`next` only grows).
+        Some((handle, unsafe { &mut *slot.value_ptr() }))
+    }
+}
+
+impl<T> fmt::Debug for IterMut<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IterMut").field("next", &self.next).finish()
+    }
+}
+
+/// Iterator of [`Pool::drain`].
+///
+/// ```
+/// let mut pool = lake::Pool::new();
+/// pool.insert(1);
+/// drop(pool.drain()); // drops what was not yielded
+/// assert!(pool.is_empty());
+/// ```
+pub struct Drain<'a, T> {
+    pool: &'a mut Pool<T>,
+    next: usize,
+}
+
+impl<T> Iterator for Drain<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        let (index, slot) = self.pool.next_occupied(&mut self.next)?;
+        Some(self.pool.take_occupied(index, slot))
+    }
+}
+
+impl<T> Drop for Drain<'_, T> {
+    fn drop(&mut self) {
+        // If a value's `Drop` panics, the rest stay in the pool (still consistent).
+        for value in self.by_ref() {
+            drop(value);
+        }
+    }
+}
+
+impl<T> fmt::Debug for Drain<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Drain").field("next", &self.next).finish()
+    }
+}

@@ -1,0 +1,37 @@
+//! [`PoolStats`]: counters of a [`Pool`](crate::Pool).
+
+/// A snapshot of a pool's counters, from [`Pool::stats`](crate::Pool::stats).
+///
+/// ```
+/// use lake::Pool;
+///
+/// let mut pool = Pool::with_capacity(8);
+/// let a = pool.insert(1);
+/// pool.insert(2);
+/// pool.remove(a);
+/// let s = pool.stats();
+/// assert_eq!((s.live, s.capacity, s.high_water), (1, 8, 2));
+/// assert_eq!((s.inserts, s.removes), (2, 1));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolStats {
+    /// Values in the pool now (inserted or held by a [`PoolBox`](crate::PoolBox)).
+    pub live: usize,
+    /// Slots the pool has (live, free, recycled and retired).
+    pub capacity: usize,
+    /// Most values live at once.
+    pub high_water: usize,
+    /// Values placed in the pool (`insert`, `acquire` and friends, including recycle hits).
+    pub inserts: u64,
+    /// Values that left the pool (removed, drained, cleared, retained out, guards dropped).
+    pub removes: u64,
+    /// `acquire` calls served by a recycled value.
+    pub recycle_hits: u64,
+    /// `acquire` calls on a recycling pool that found no recycled value.
+    pub recycle_misses: u64,
+    /// Recycled values kept for the next `acquire` now.
+    pub recycled: usize,
+    /// Slots retired because their generation ran out.
+    pub retired: usize,
+}
