@@ -11,8 +11,9 @@ use core::num::NonZeroU32;
 ///
 /// **Foreign handles.** In debug builds a handle also records which pool made it, and using it
 /// with another pool panics. In release builds it does not (to stay 8 bytes); a handle from
-/// another pool of the same `T` then resolves to whatever live value of *that* pool has the same
-/// index and generation, or to `None` — a logic error, never undefined behaviour.
+/// another pool (of any value type: handles carry no type) then resolves to whatever live value
+/// of *that* pool has the same index and generation, or to `None` — a logic error, never
+/// undefined behaviour.
 ///
 /// ```
 /// use lake::Pool;

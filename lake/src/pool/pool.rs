@@ -575,8 +575,10 @@ impl<T> Pool<T> {
         let Some(add) = generation::grow(cap, self.growth, self.max_capacity, MIN_GROWTH) else {
             return false;
         };
-        let rest = core::mem::take(self.rest.get_mut());
+        // Reserve before taking the chunks: if reserving panics (capacity overflow), the chunks
+        // are still in place and the pool still matches its capacity.
         self.first.reserve_exact(cap - self.first.len() + add);
+        let rest = core::mem::take(self.rest.get_mut());
         for chunk in rest {
             debug_assert_eq!(chunk.start, self.first.len());
             self.first.extend(chunk.slots);
