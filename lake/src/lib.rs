@@ -43,7 +43,7 @@ mod sync;
 
 pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
-pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolStats, Recycle};
+pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
 
 /// Re-exported so users name the same `Allocator` trait the lake implements.
 pub use allocator_api2;

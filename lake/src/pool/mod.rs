@@ -11,13 +11,17 @@
 //! assert!(pool.get(h).is_none()); // stale handles resolve to None
 //! ```
 //!
-//! One file per concept: [`Handle`] (`handle.rs`), the slot layout (`slot.rs`), [`Pool`] and
-//! its builder and iterators (`pool.rs`), [`PoolBox`] (`boxed.rs`), [`Recycle`]
+//! One file per concept: [`Handle`] (`handle.rs`), [`PoolKey`] and [`Pooled`] for typed
+//! handles (`key.rs`), the slot layout (`slot.rs`), [`Pool`] (`pool.rs`), its builder
+//! (`builder.rs`) and iterators (`iter.rs`), [`PoolBox`] (`boxed.rs`), [`Recycle`]
 //! (`recycle.rs`), [`PoolStats`] (`stats.rs`); generation and growth arithmetic is in
 //! `math::generation`.
 
 mod boxed;
+mod builder;
 mod handle;
+mod iter;
+mod key;
 #[allow(clippy::module_inception)]
 mod pool;
 mod recycle;
@@ -25,7 +29,10 @@ mod slot;
 mod stats;
 
 pub use self::boxed::PoolBox;
+pub use self::builder::{Full, PoolBuilder};
 pub use self::handle::Handle;
-pub use self::pool::{Drain, Full, Iter, IterMut, Pool, PoolBuilder};
+pub use self::iter::{Drain, Iter, IterMut};
+pub use self::key::{PoolKey, Pooled};
+pub use self::pool::Pool;
 pub use self::recycle::Recycle;
 pub use self::stats::PoolStats;
