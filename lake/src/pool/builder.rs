@@ -218,7 +218,7 @@ impl<T, K: PoolKey> PoolBuilder<T, K> {
 }
 
 impl<T: Recycle, K: PoolKey> PoolBuilder<T, K> {
-    /// Builds a pool that [recycles](Recycle) values returned by a dropped [`PoolBox`] or
+    /// Builds a pool that [recycles](Recycle) values returned by a dropped [`PoolBox`](super::PoolBox) or
     /// [`Pool::discard`] and keeps up to `retain` of them for the next [`Pool::acquire`].
     ///
     /// ```

@@ -633,7 +633,8 @@ impl<T, K: PoolKey> Pool<T, K> {
     ///
     /// # Panics
     ///
-    /// If the pool is full and cannot grow (the new value is dropped).
+    /// If the pool is full and cannot grow (`init` is not called); see
+    /// [`try_acquire`](Pool::try_acquire).
     ///
     /// ```
     /// let pool = lake::Pool::fixed(2);
@@ -647,6 +648,27 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// ```
     #[track_caller]
     pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> PoolBox<'_, T, K> {
+        match self.try_acquire(init) {
+            Ok(guard) => guard,
+            Err(_) => panic!(
+                "lake::Pool::acquire: the pool is full (capacity {}); use try_acquire",
+                self.capacity()
+            ),
+        }
+    }
+
+    /// Like [`acquire`](Pool::acquire), but a full pool that cannot grow gives `init` back
+    /// in [`Full`] instead of panicking (`init` is not called).
+    ///
+    /// ```
+    /// let pool = lake::Pool::fixed(1);
+    /// let a = pool.try_acquire(|| "a").unwrap();
+    /// let err = pool.try_acquire(|| "b").unwrap_err();
+    /// drop(a);
+    /// let b = pool.try_acquire(err.into_inner()).unwrap(); // the slot is free again
+    /// assert_eq!(*b, "b");
+    /// ```
+    pub fn try_acquire<F: FnOnce() -> T>(&self, init: F) -> Result<PoolBox<'_, T, K>, Full<F>> {
         if self.recycler.is_some() {
             let hit = self.recycled.borrow_mut().pop();
             if let Some(index) = hit {
@@ -655,31 +677,55 @@ impl<T, K: PoolKey> Pool<T, K> {
                 slot.link.set(GUARDED);
                 self.count_in();
                 self.recycle_hits.set(self.recycle_hits.get() + 1);
-                return PoolBox::new(self, index, slot);
+                return Ok(PoolBox::new(self, index, slot));
             }
             self.recycle_misses.set(self.recycle_misses.get() + 1);
         }
-        // User code first: nothing is claimed yet if it panics or re-enters the pool.
-        let value = init();
-        let mut evicted = None;
+        // The recycled list is empty here, so a full pool that cannot grow has no slot to give.
         let claimed = match self.claim_free() {
             Some(claimed) => Some(claimed),
             None if self.grow_shared() => self.claim_free(),
-            None => self.evict_recycled().map(|(index, slot, old)| {
-                evicted = Some(old);
-                (index, slot)
-            }),
+            None => None,
         };
         let Some((index, slot)) = claimed else {
-            panic!(
-                "lake::Pool::acquire: the pool is full (capacity {})",
-                self.capacity()
-            );
+            return Err(Full(init));
         };
+        // The slot is off the free list and vacant while `init` runs: a re-entrant `acquire`
+        // takes other slots, and if `init` panics the slot goes back on the free list.
+        let reserved = Reserved {
+            pool: self,
+            index,
+            slot,
+        };
+        let value = init();
+        core::mem::forget(reserved);
         self.place(slot, value, GUARDED);
-        let guard = PoolBox::new(self, index, slot);
-        drop(evicted); // if this panics, `guard` gives the slot back while unwinding
-        guard
+        Ok(PoolBox::new(self, index, slot))
+    }
+
+    /// Acquires `n` guards, calling `init` for each value that is not a recycled one.
+    ///
+    /// # Panics
+    ///
+    /// Like [`acquire`](Pool::acquire), if the pool fills up and cannot grow; the guards
+    /// acquired so far are dropped, returning their slots.
+    ///
+    /// ```
+    /// let pool = lake::Pool::with_capacity(4);
+    /// let mut next = 0;
+    /// let guards = pool.acquire_batch(3, || { next += 1; next });
+    /// assert_eq!(guards.iter().map(|g| **g).collect::<Vec<_>>(), [1, 2, 3]);
+    /// assert_eq!(pool.len(), 3);
+    /// drop(guards);
+    /// assert!(pool.is_empty());
+    /// ```
+    #[track_caller]
+    pub fn acquire_batch<F: FnMut() -> T>(&self, n: usize, mut init: F) -> Vec<PoolBox<'_, T, K>> {
+        let mut guards = Vec::with_capacity(n);
+        for _ in 0..n {
+            guards.push(self.acquire(&mut init));
+        }
+        guards
     }
 
     /// Live values: inserted, or held by a guard.
@@ -832,6 +878,20 @@ impl<T, K: PoolKey> Pool<T, K> {
             self.push_free(index, slot);
             drop(old);
         }
+    }
+}
+
+/// Puts a slot claimed by `try_acquire` back on the free list if `init` unwinds.
+struct Reserved<'a, T, K: PoolKey> {
+    pool: &'a Pool<T, K>,
+    index: u32,
+    slot: &'a Slot<T>,
+}
+
+impl<T, K: PoolKey> Drop for Reserved<'_, T, K> {
+    fn drop(&mut self) {
+        // Only reached while `init` unwinds: the slot is vacant (never written) and unlisted.
+        self.pool.push_free(self.index, self.slot);
     }
 }
 
