@@ -71,9 +71,9 @@ pub struct Pool<T, K = Handle> {
     rest: RefCell<Vec<Chunk<T>>>,
     capacity: Cell<usize>,
     free: Cell<u32>,
-    /// Values that left the pool; `len = inserts - removes`. Two independent counters keep
-    /// insert and remove free of a shared read-modify-write chain.
-    removes: Cell<u64>,
+    /// Live values. A remove followed by an insert (the steady state of a pool) decrements
+    /// and increments it back, which the compiler folds away; `removes = inserts - len`.
+    len: Cell<usize>,
     high_water: Cell<usize>,
     inserts: Cell<u64>,
     recycle_hits: Cell<u64>,
@@ -209,7 +209,7 @@ impl<T, K: PoolKey> Pool<T, K> {
             rest: RefCell::new(Vec::new()),
             capacity: Cell::new(n),
             free: Cell::new(if n > 0 { 0 } else { END }),
-            removes: Cell::new(0),
+            len: Cell::new(0),
             high_water: Cell::new(0),
             inserts: Cell::new(0),
             recycle_hits: Cell::new(0),
@@ -325,9 +325,9 @@ impl<T, K: PoolKey> Pool<T, K> {
 
     #[inline]
     fn count_in(&self) {
-        let inserts = self.inserts.get() + 1;
-        self.inserts.set(inserts);
-        let len = (inserts - self.removes.get()) as usize;
+        self.inserts.set(self.inserts.get() + 1);
+        let len = self.len.get() + 1;
+        self.len.set(len);
         if len > self.high_water.get() {
             self.high_water.set(len);
         }
@@ -335,7 +335,7 @@ impl<T, K: PoolKey> Pool<T, K> {
 
     #[inline]
     fn count_out(&self) {
-        self.removes.set(self.removes.get() + 1);
+        self.len.set(self.len.get() - 1);
     }
 
     #[inline]
@@ -349,13 +349,16 @@ impl<T, K: PoolKey> Pool<T, K> {
     #[inline]
     pub(super) fn take_occupied(&self, index: u32, slot: &Slot<T>) -> T {
         debug_assert!(slot.is_occupied());
-        // SAFETY: OCCUPIED means initialised; every caller holds `&mut self` (via `remove`,
-        // `retain`, `drain`, `clear`), so no `&T` into the pool and no guard exists. The slot
-        // is marked vacant or retired below, so the value is moved out exactly once.
-        let value = unsafe { slot.value_ptr().read() };
         self.count_out();
+        // Free the slot first and read the value last: the bookkeeping runs no user code and
+        // touches only the slot's generation and link, and reading last lets the compiler move
+        // the value straight into the caller's place instead of through a temporary.
         self.vacate(index, slot);
-        value
+        // SAFETY: the slot was OCCUPIED, so the value is initialised, and `vacate` did not
+        // touch it; every caller holds `&mut self` (via `remove`, `retain`, `drain`, `clear`),
+        // so no `&T` into the pool and no guard exists. The slot is now vacant or retired, so
+        // the value is moved out exactly once.
+        unsafe { slot.value_ptr().read() }
     }
 
     /// Frees a slot whose value is gone, under the next generation, or retires it.
@@ -456,11 +459,28 @@ impl<T, K: PoolKey> Pool<T, K> {
     #[inline]
     #[track_caller]
     pub fn insert(&mut self, value: T) -> K {
-        if let Some((index, slot)) = self.claim_free() {
-            self.place(slot, value, OCCUPIED);
-            return self.handle(index, slot.generation.get());
+        match self.insert_in_first(value) {
+            Ok(key) => key,
+            Err(value) => self.insert_slow(value),
         }
-        self.insert_slow(value)
+    }
+
+    /// The fast path of `insert`/`try_insert`: the free-list head is in `first`. Works through
+    /// `&mut` (no cells), which lets the compiler keep the pool's fields in registers across a
+    /// `remove` + `insert` pair. Gives the value back if the head is elsewhere or `END`.
+    #[inline]
+    fn insert_in_first(&mut self, value: T) -> Result<K, T> {
+        let index = *self.free.get_mut();
+        let Some(slot) = self.first.get_mut(index as usize) else {
+            return Err(value);
+        };
+        debug_assert!(slot.is_vacant());
+        *self.free.get_mut() = *slot.link.get_mut();
+        slot.value_mut().write(value);
+        *slot.link.get_mut() = OCCUPIED;
+        let generation = *slot.generation.get_mut();
+        self.count_in();
+        Ok(self.handle(index, generation))
     }
 
     #[cold]
@@ -488,24 +508,27 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// ```
     #[inline]
     pub fn try_insert(&mut self, value: T) -> Result<K, Full<T>> {
-        if let Some((index, slot)) = self.claim_free() {
-            self.place(slot, value, OCCUPIED);
-            return Ok(self.handle(index, slot.generation.get()));
+        match self.insert_in_first(value) {
+            Ok(key) => Ok(key),
+            Err(value) => self.try_insert_slow(value),
         }
-        self.try_insert_slow(value)
     }
 
     #[cold]
     #[inline(never)]
     fn try_insert_slow(&mut self, value: T) -> Result<K, Full<T>> {
+        // The free-list head may be in a chunk added by `acquire`; only a pool without any
+        // free slot grows (or, when it cannot, evicts a recycled value).
+        if self.slot(self.free.get()).is_none() {
+            self.grow_mut();
+        }
         let mut evicted = None;
-        let claimed = if self.grow_mut() {
-            self.claim_free()
-        } else {
-            self.evict_recycled().map(|(index, slot, old)| {
+        let claimed = match self.claim_free() {
+            Some(claimed) => Some(claimed),
+            None => self.evict_recycled().map(|(index, slot, old)| {
                 evicted = Some(old);
                 (index, slot)
-            })
+            }),
         };
         let Some((index, slot)) = claimed else {
             return Err(Full(value));
@@ -596,6 +619,36 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// ```
     #[inline]
     pub fn remove(&mut self, handle: K) -> Option<T> {
+        let raw = handle.handle();
+        self.check_owner(raw);
+        let index = raw.index;
+        // Fast path through `&mut` (no cells), like `insert_in_first`.
+        let Some(slot) = self.first.get_mut(index as usize) else {
+            return self.remove_in_chunks(handle);
+        };
+        if *slot.link.get_mut() != OCCUPIED || *slot.generation.get_mut() != raw.generation.get() {
+            return None;
+        }
+        match generation::next(*slot.generation.get_mut(), self.max_generation) {
+            Some(g) => {
+                *slot.generation.get_mut() = g;
+                *slot.link.get_mut() = *self.free.get_mut();
+                *self.free.get_mut() = index;
+            }
+            None => {
+                *slot.link.get_mut() = RETIRED;
+                *self.retired.get_mut() += 1;
+            }
+        }
+        *self.len.get_mut() -= 1;
+        // SAFETY: the slot was OCCUPIED, so its value is initialised; it is now vacant or
+        // retired, so the value is moved out exactly once; `&mut self` excludes every other
+        // reference into the pool. (Read last, so it can go straight to the caller.)
+        Some(unsafe { slot.value_mut().assume_init_read() })
+    }
+
+    #[cold]
+    fn remove_in_chunks(&mut self, handle: K) -> Option<T> {
         let slot = self.occupied(handle)?;
         Some(self.take_occupied(handle.handle().index, slot))
     }
@@ -737,7 +790,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        (self.inserts.get() - self.removes.get()) as usize
+        self.len.get()
     }
 
     /// Whether no value is live.
@@ -772,7 +825,7 @@ impl<T, K: PoolKey> Pool<T, K> {
             capacity: self.capacity.get(),
             high_water: self.high_water.get(),
             inserts: self.inserts.get(),
-            removes: self.removes.get(),
+            removes: self.inserts.get() - self.len.get() as u64,
             recycle_hits: self.recycle_hits.get(),
             recycle_misses: self.recycle_misses.get(),
             recycled: self.recycled.borrow().len(),
