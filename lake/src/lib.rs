@@ -47,7 +47,7 @@ pub mod __private;
 
 pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
-pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolStats, Recycle};
+pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
 
 pub use crate::wire::endian::{be, le};
 
