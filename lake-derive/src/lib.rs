@@ -23,6 +23,24 @@
 //! destructors". `#[lake(zeroed)]` adds `zeroed_in(&lake)` and `slice_zeroed_in(&lake, n)` for
 //! `bytemuck::Zeroable` types.
 //!
+//! # `#[lake(pool)]`: typed pool handles
+//!
+//! ```
+//! use lake::{LakeAlloc, Pool};
+//!
+//! #[derive(LakeAlloc)]
+//! #[lake(pool)]
+//! pub struct Conn { pub fd: i32, pub buf: Vec<u8> }
+//!
+//! let mut conns = Pool::typed(8);
+//! let h: ConnHandle = conns.insert(Conn { fd: 3, buf: Vec::new() });
+//! assert_eq!(conns[h].fd, 3);
+//! ```
+//!
+//! generates `pub struct ConnHandle(lake::pool::Handle)` (`Copy`, `Eq`, `Hash`, `Debug`,
+//! `repr(transparent)`), `impl PoolKey for ConnHandle` and `impl Pooled for Conn`. Pools drop
+//! their values, so pool types may own resources and get no arena constructors.
+//!
 //! # `#[lake::packet]`: zero-copy packet views
 //!
 //! On a `#[repr(C)]` struct whose fields are `u8`, `i8`, `[u8; N]`, `lake::be::*` /
@@ -143,11 +161,9 @@ fn generate(ast: &ast::Input<'_>) -> TokenStream2 {
     match ast.mode() {
         Mode::Plain => expand::plain::expand(ast),
         Mode::Packet => expand::packet::expand(ast),
-        Mode::Pool => {
-            let mut out = expand::plain::expand(ast);
-            out.extend(expand::pool::expand(ast));
-            out
-        }
+        // Pools drop their values, so pool types may own resources: no arena constructors
+        // (and no no-Drop check) here.
+        Mode::Pool => expand::pool::expand(ast),
     }
 }
 
