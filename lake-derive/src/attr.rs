@@ -334,7 +334,7 @@ fn parse_length(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Length> {
             "max" => max = Some(parse_u64(&inner)?),
             other => {
                 return Err(inner.error(format!(
-                    "unknown length argument `{other}`{}: expected `total`, `payload`, `min = N` or `max = N`",
+                    "unknown length argument `{other}`{} (expected `total`, `payload`, `min = N` or `max = N`)",
                     suggest(other, &["total", "payload", "min", "max"])
                 )))
             }

@@ -186,6 +186,9 @@ fn packet_field_names(cx: &Ctxt, input: &Input<'_>) {
         }
     };
     for f in &input.fields {
+        if f.wire == Wire::Slice {
+            continue; // already reported as a declared payload
+        }
         claim(f.name(), f.member.span());
         if let Some(bits) = &f.attrs.bits {
             for (sub, _) in &bits.value {

@@ -319,7 +319,13 @@ fn packet_impl(input: &Input<'_>) -> TokenStream {
 
     if let Some(check) = &input.attrs.check {
         let path = &check.value;
-        checks.extend(quote_spanned! {path.span()=> #p::check(#packet::NAME, #path(self))?; });
+        let f = Ident::new("check", Span::mixed_site());
+        // The typed binding makes a wrong signature an error at the path, in terms of the
+        // expected fn type, rather than inside lake's helper.
+        checks.extend(quote_spanned! {path.span()=>
+            let #f: fn(&Self) -> #result<(), &'static str> = #path;
+            #p::check(#packet::NAME, #f(self))?;
+        });
     }
 
     quote! {
