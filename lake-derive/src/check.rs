@@ -104,7 +104,7 @@ fn no_field_attrs(cx: &Ctxt, input: &Input<'_>, what: &str) {
 fn no_generics(cx: &Ctxt, input: &Input<'_>, what: &str) {
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
-            &input.generics,
+            input.generics,
             format!("generic {what} are not supported by lake yet"),
         );
     }

@@ -97,6 +97,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         #asserts
         #packet_impl
         #[automatically_derived]
+        // A wire field named `len` gets a `len()` getter; an `is_empty` would mean nothing.
+        #[allow(clippy::len_without_is_empty)]
         impl #ident {
             #(#accessors)*
 

@@ -64,6 +64,7 @@ impl ::lake::wire::Packet for UdpHeader {
     }
 }
 #[automatically_derived]
+#[allow(clippy::len_without_is_empty)]
 impl UdpHeader {
     #[doc = "Reads `src_port` (converted to the native integer type where it has a byte order)."]
     #[inline]

@@ -61,6 +61,7 @@ impl my::lake_dep::wire::Packet for Tag {
     }
 }
 #[automatically_derived]
+#[allow(clippy::len_without_is_empty)]
 impl Tag {
     #[doc = "Reads `len` (converted to the native integer type where it has a byte order)."]
     #[inline]
