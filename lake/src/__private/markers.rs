@@ -13,17 +13,17 @@ pub trait NoDropGlue<T: ?Sized, const NEEDS_DROP: bool> {}
 impl<T: ?Sized> NoDropGlue<T, false> for () {}
 
 /// Every field of a packet must be its own bytes: any bit pattern valid, no padding,
-/// alignment 1. Asserted per field, spanned at the field's type.
+/// alignment 1. Asserted per field, spanned at the field's type, so the first error names the
+/// field in lake's words. Diagnostic only: soundness rests on the `Packet` supertraits. One
+/// bound (alignment, the usual mistake) so a bad field gives one such error, not four; the
+/// zerocopy derives report the other traits.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a wire-safe packet field",
     label = "packet fields must be `u8`, `i8`, `[u8; N]`, `lake::be::*` / `lake::le::*` integers or other packets",
     note = "wire-safe means: every bit pattern valid, no padding, alignment 1 (zerocopy's FromBytes + IntoBytes + Immutable + Unaligned)"
 )]
 pub trait WireField {}
-impl<T> WireField for T where
-    T: zerocopy::FromBytes + zerocopy::IntoBytes + zerocopy::Immutable + zerocopy::Unaligned
-{
-}
+impl<T: zerocopy::Unaligned> WireField for T {}
 
 /// An unsigned wire integer a length, constant value, header length or bit field can live in.
 #[diagnostic::on_unimplemented(
