@@ -92,3 +92,14 @@ pub fn tlv_check(tlv: &Tlv) -> Result<(), &'static str> {
         Err("reserved flag bit 7 set")
     }
 }
+
+/// A header that embeds another packet header as a field (a nested packet).
+#[lake::packet]
+#[repr(C)]
+#[derive(Debug)]
+pub struct Encapsulated {
+    pub tag: u8,
+    pub inner: UdpHeader,
+    #[lake(length(payload))]
+    pub len: u8,
+}

@@ -382,3 +382,16 @@ fn view_aliases_and_packet_consts() {
         3 * core::mem::size_of::<usize>()
     );
 }
+
+#[test]
+fn nested_packet_fields_are_borrowed() {
+    use lake_tests::wire_protocols::Encapsulated;
+    let lake = Lake::new();
+    let mut e = Encapsulated::new_in(&lake, 2).unwrap();
+    e.set_tag(9);
+    e.inner_mut().set_dst_port(53);
+    let e = e.finish().unwrap();
+    assert_eq!(e.as_bytes(), &[9, 0, 0, 0, 53, 0, 0, 0, 0, 2, 0, 0]);
+    let (p, _) = Encapsulated::parse(e.as_bytes()).unwrap();
+    assert_eq!((p.tag(), p.inner().dst_port(), p.len()), (9, 53, 2));
+}

@@ -1,4 +1,5 @@
-// `#[derive(LakeAlloc)] #[lake(packet)]` on a struct that derives zerocopy's traits itself.
+// `#[derive(LakeAlloc)] #[lake(packet)]` on a struct that derives zerocopy's traits itself,
+// with `no_aliases`.
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 #[derive(lake::LakeAlloc, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
@@ -10,6 +11,10 @@ pub struct Tag {
     #[lake(length(payload))]
     pub len: u8,
 }
+
+/// With `no_aliases` the derive adds no `TagView` / `TagViewMut`, so this name is free.
+#[allow(dead_code)]
+pub struct TagView;
 
 fn main() {
     let (tag, rest) = Tag::parse(&[1, 2, 9, 9, 5]).unwrap();
