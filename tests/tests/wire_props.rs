@@ -94,7 +94,7 @@ fn xorshift(state: &mut u64) -> u8 {
 
 #[test]
 fn parse_never_panics_on_every_length() {
-    let rounds = lake_tests::scaled(64, 2);
+    let rounds = lake_tests::scaled(64, 4);
     let mut state = 0x9e37_79b9_7f4a_7c15;
     let mut successes = [0usize; 5];
     for len in 0..=128usize {
@@ -108,6 +108,9 @@ fn parse_never_panics_on_every_length() {
             } else if len >= 4 && round % 4 == 1 {
                 buf[..3].copy_from_slice(&[0x7e, 0, 0]);
                 buf[3] = (len - 4).clamp(1, 16) as u8;
+            } else if len >= 8 && round % 4 == 2 {
+                buf[4] = 0;
+                buf[5] = (len - (round % 3).min(len)) as u8;
             }
             for (count, ok) in successes.iter_mut().zip(check_all(&buf)) {
                 *count += usize::from(ok);

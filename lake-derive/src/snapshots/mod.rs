@@ -53,11 +53,11 @@ fn snapshot(case: &str, tokens: TokenStream) -> String {
 }
 
 fn derive(input: TokenStream) -> TokenStream {
-    crate::derive(&syn::parse2(input).unwrap())
+    crate::expand::derive(&syn::parse2(input).unwrap())
 }
 
 fn packet(input: TokenStream) -> TokenStream {
-    crate::packet_attribute(TokenStream::new(), syn::parse2(input).unwrap())
+    crate::expand::packet_attribute(TokenStream::new(), syn::parse2(input).unwrap())
 }
 
 /// No expansion may contain `unsafe`: users with `#![forbid(unsafe_code)]` must compile it.
