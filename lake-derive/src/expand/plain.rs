@@ -59,7 +59,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 const {
                     #p::core::assert!(
                         !#p::core::mem::needs_drop::<Self>(),
-                        "this type needs Drop, but a lake::Lake never runs destructors",
+                        "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops",
                     )
                 };
             },

@@ -6,10 +6,7 @@ impl<T: Copy> Pair<T> {
     #[allow(clippy::too_many_arguments)]
     pub fn new_in<'lake>(lake: &'lake ::lake::Lake, _0: T, _1: u8) -> &'lake mut Self {
         const {
-            ::lake::__private::core::assert!(
-                !::lake::__private::core::mem::needs_drop::<Self>(),
-                "this type needs Drop, but a lake::Lake never runs destructors",
-            )
+            :: lake :: __private :: core :: assert ! (! :: lake :: __private :: core :: mem :: needs_drop :: < Self > () , "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops" ,)
         };
         ::lake::Lake::alloc(lake, Self(_0, _1))
     }
@@ -22,10 +19,7 @@ impl<T: Copy> Pair<T> {
         _1: u8,
     ) -> ::lake::__private::core::result::Result<&'lake mut Self, ::lake::AllocError> {
         const {
-            ::lake::__private::core::assert!(
-                !::lake::__private::core::mem::needs_drop::<Self>(),
-                "this type needs Drop, but a lake::Lake never runs destructors",
-            )
+            :: lake :: __private :: core :: assert ! (! :: lake :: __private :: core :: mem :: needs_drop :: < Self > () , "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops" ,)
         };
         ::lake::Lake::try_alloc(lake, Self(_0, _1))
     }
@@ -36,10 +30,7 @@ impl<T: Copy> Pair<T> {
         Self: ::lake::__private::bytemuck::Zeroable,
     {
         const {
-            ::lake::__private::core::assert!(
-                !::lake::__private::core::mem::needs_drop::<Self>(),
-                "this type needs Drop, but a lake::Lake never runs destructors",
-            )
+            :: lake :: __private :: core :: assert ! (! :: lake :: __private :: core :: mem :: needs_drop :: < Self > () , "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops" ,)
         };
         ::lake::Lake::alloc_zeroed::<Self>(lake)
     }
@@ -50,10 +41,7 @@ impl<T: Copy> Pair<T> {
         Self: ::lake::__private::bytemuck::Zeroable,
     {
         const {
-            ::lake::__private::core::assert!(
-                !::lake::__private::core::mem::needs_drop::<Self>(),
-                "this type needs Drop, but a lake::Lake never runs destructors",
-            )
+            :: lake :: __private :: core :: assert ! (! :: lake :: __private :: core :: mem :: needs_drop :: < Self > () , "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops" ,)
         };
         ::lake::Lake::alloc_slice_zeroed::<Self>(lake, len)
     }
