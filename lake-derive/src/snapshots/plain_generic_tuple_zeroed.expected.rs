@@ -27,22 +27,22 @@ impl<T: Copy> Pair<T> {
     #[inline]
     pub fn zeroed_in<'lake>(lake: &'lake ::lake::Lake) -> &'lake mut Self
     where
-        Self: ::lake::__private::bytemuck::Zeroable,
+        Self: ::lake::__private::ZeroedIn,
     {
         const {
             :: lake :: __private :: core :: assert ! (! :: lake :: __private :: core :: mem :: needs_drop :: < Self > () , "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops" ,)
         };
-        ::lake::Lake::alloc_zeroed::<Self>(lake)
+        <Self as ::lake::__private::ZeroedIn>::zeroed_in(lake)
     }
     #[doc = "Allocates `len` all-zero [`Pair`]s in `lake`."]
     #[inline]
     pub fn slice_zeroed_in<'lake>(lake: &'lake ::lake::Lake, len: usize) -> &'lake mut [Self]
     where
-        Self: ::lake::__private::bytemuck::Zeroable,
+        Self: ::lake::__private::ZeroedIn,
     {
         const {
             :: lake :: __private :: core :: assert ! (! :: lake :: __private :: core :: mem :: needs_drop :: < Self > () , "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops" ,)
         };
-        ::lake::Lake::alloc_slice_zeroed::<Self>(lake, len)
+        <Self as ::lake::__private::ZeroedIn>::slice_zeroed_in(lake, len)
     }
 }

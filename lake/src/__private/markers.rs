@@ -71,3 +71,31 @@ wire_uint! {
     U32: u32, 32;
     U64: u64, 64;
 }
+
+/// `#[lake(zeroed)]` constructors need all-zero bytes to be a valid value. Not a supertrait of
+/// `Zeroable` (a supertrait would be reported instead of this message); the blanket impl
+/// carries the bound and the allocation.
+#[diagnostic::on_unimplemented(
+    message = "`#[lake(zeroed)]` needs `{Self}: bytemuck::Zeroable`",
+    label = "all-zero bytes must be a valid `{Self}`",
+    note = "add #[derive(bytemuck::Zeroable)] to the struct (or implement `bytemuck::Zeroable`), or remove #[lake(zeroed)]"
+)]
+// `&Lake -> &mut T` is the arena's contract (each call returns a fresh block).
+#[allow(clippy::mut_from_ref)]
+pub trait ZeroedIn: Sized {
+    /// `lake.alloc_zeroed::<Self>()`.
+    fn zeroed_in(lake: &crate::Lake) -> &mut Self;
+    /// `lake.alloc_slice_zeroed::<Self>(len)`.
+    fn slice_zeroed_in(lake: &crate::Lake, len: usize) -> &mut [Self];
+}
+
+impl<T: bytemuck::Zeroable> ZeroedIn for T {
+    #[inline]
+    fn zeroed_in(lake: &crate::Lake) -> &mut Self {
+        lake.alloc_zeroed::<T>()
+    }
+    #[inline]
+    fn slice_zeroed_in(lake: &crate::Lake, len: usize) -> &mut [Self] {
+        lake.alloc_slice_zeroed::<T>(len)
+    }
+}
