@@ -103,3 +103,25 @@ pub struct Encapsulated {
     #[lake(length(payload))]
     pub len: u8,
 }
+
+/// A pcap record header: little-endian fields (written on x86 hosts), no length attribute
+/// because `incl_len` counts bytes of a separate capture, checked with `check`.
+#[lake::packet]
+#[repr(C)]
+#[lake(check = pcap_record_check)]
+#[derive(Debug)]
+pub struct PcapRecord {
+    pub ts_sec: lake::le::U32,
+    pub ts_usec: lake::le::U32,
+    pub incl_len: lake::le::U32,
+    pub orig_len: lake::le::U32,
+}
+
+/// A record never captures more than the original packet had.
+pub fn pcap_record_check(r: &PcapRecord) -> Result<(), &'static str> {
+    if r.incl_len() <= r.orig_len() {
+        Ok(())
+    } else {
+        Err("incl_len exceeds orig_len")
+    }
+}

@@ -395,3 +395,30 @@ fn nested_packet_fields_are_borrowed() {
     let (p, _) = Encapsulated::parse(e.as_bytes()).unwrap();
     assert_eq!((p.tag(), p.inner().dst_port(), p.len()), (9, 53, 2));
 }
+
+#[test]
+fn little_endian_fields() {
+    use lake_tests::wire_protocols::PcapRecord;
+    let rec = [
+        0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
+        0x00,
+    ];
+    let (r, rest) = PcapRecord::parse(&rec).unwrap();
+    assert_eq!(
+        (r.ts_sec(), r.ts_usec(), r.incl_len(), r.orig_len()),
+        (1, 2, 60, 64)
+    );
+    assert!(r.payload().is_empty() && rest.is_empty());
+    let mut bad = rec;
+    bad[8] = 0x41;
+    assert_eq!(
+        PcapRecord::parse(&bad).unwrap_err().kind,
+        ErrorKind::Check {
+            reason: "incl_len exceeds orig_len"
+        }
+    );
+    let lake = Lake::new();
+    let mut w = PcapRecord::new_in(&lake, 0).unwrap();
+    w.set_ts_sec(0x0102_0304);
+    assert_eq!(&w.as_bytes()[..4], &[4, 3, 2, 1]);
+}
