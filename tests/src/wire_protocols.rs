@@ -125,3 +125,21 @@ pub fn pcap_record_check(r: &PcapRecord) -> Result<(), &'static str> {
         Err("incl_len exceeds orig_len")
     }
 }
+
+/// IPv6 fixed header: 32-bit bit fields, a payload-counting length.
+#[lake::packet]
+#[repr(C)]
+#[derive(Debug)]
+pub struct Ipv6Header {
+    #[lake(
+        bits(version = 4, traffic_class = 8, flow_label = 20),
+        value(version = 6)
+    )]
+    pub ver_tc_flow: U32,
+    #[lake(length(payload))]
+    pub payload_len: U16,
+    pub next_header: u8,
+    pub hop_limit: u8,
+    pub src: [u8; 16],
+    pub dst: [u8; 16],
+}
