@@ -4,7 +4,9 @@
 use lake::wire::{Packet, View};
 use lake::Lake;
 use lake_tests::cases;
-use lake_tests::wire_protocols::{EthernetHeader, Ipv4Header, TcpHeader, Tlv, UdpHeader};
+use lake_tests::wire_protocols::{
+    Encapsulated, EthernetHeader, Ipv4Header, Ipv6Header, PcapRecord, TcpHeader, Tlv, UdpHeader,
+};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
