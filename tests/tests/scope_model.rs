@@ -4,8 +4,8 @@
 //!
 //! The model: droplets made in a scope, or in a rolled-back sandbox, go stale when it ends;
 //! droplets made in a committed sandbox stay valid until the enclosing scope ends; every value
-//! registered with `alloc_dropping` is dropped exactly once, when the scope or sandbox it was
-//! registered in ends; the lake's `used` returns to what it was when a scope or rolled-back
+//! registered with `alloc_dropping` is dropped exactly once: when the scope it was registered in
+//! ends, when its sandbox rolls back, or — committed — when the enclosing scope ends; the lake's `used` returns to what it was when a scope or rolled-back
 //! sandbox began.
 
 use std::cell::RefCell;
@@ -146,12 +146,18 @@ fn run(
                         *t.live.borrow_mut() = false;
                     }
                 }
-                for &i in &inner_registered {
-                    prop_assert_eq!(world.drops.borrow()[i], 1, "dropped when its sandbox ended");
-                }
-                // Committed droplets now belong to this scope.
                 if *commit {
+                    // Committed values and droplets now belong to this scope: alive until it
+                    // ends, then dropped by it.
+                    for &i in &inner_registered {
+                        prop_assert_eq!(world.drops.borrow()[i], 0, "alive after the commit");
+                    }
+                    registered.extend(inner_registered);
                     made.extend(inner_made);
+                } else {
+                    for &i in &inner_registered {
+                        prop_assert_eq!(world.drops.borrow()[i], 1, "dropped by the rollback");
+                    }
                 }
             }
             Op::View { len, body } => {
