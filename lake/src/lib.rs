@@ -44,6 +44,8 @@ mod sync;
 pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
 pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolStats, Recycle};
+#[cfg(any(loom, target_has_atomic = "64"))]
+pub use crate::pool::{SharedPool, SharedPoolBox};
 
 /// Re-exported so users name the same `Allocator` trait the lake implements.
 pub use allocator_api2;

@@ -21,6 +21,8 @@ mod handle;
 #[allow(clippy::module_inception)]
 mod pool;
 mod recycle;
+#[cfg(any(loom, target_has_atomic = "64"))]
+mod shared;
 mod slot;
 mod stats;
 
@@ -28,4 +30,6 @@ pub use self::boxed::PoolBox;
 pub use self::handle::Handle;
 pub use self::pool::{Drain, Full, Iter, IterMut, Pool, PoolBuilder};
 pub use self::recycle::Recycle;
+#[cfg(any(loom, target_has_atomic = "64"))]
+pub use self::shared::{Ref, SharedPool, SharedPoolBox, SharedPoolStats};
 pub use self::stats::PoolStats;
