@@ -31,7 +31,10 @@ impl Tracked {
 
     /// Reads the value; fails if it was dropped (use after free).
     fn read(&self) -> usize {
-        assert!(self.alive.load(Ordering::Relaxed), "read of a dropped value");
+        assert!(
+            self.alive.load(Ordering::Relaxed),
+            "read of a dropped value"
+        );
         self.id
     }
 }
@@ -102,7 +105,11 @@ fn loom_remove_and_insert_same_slot() {
         assert_ne!(h2.generation(), h.generation());
         assert_eq!(pool.get(h2).map(|r| r.read()), Some(id));
         assert!(pool.get(h).is_none() && !pool.contains(h));
-        assert_eq!(drops.load(Ordering::Relaxed), 2, "h's value and the loser's");
+        assert_eq!(
+            drops.load(Ordering::Relaxed),
+            2,
+            "h's value and the loser's"
+        );
         drop(pool);
         assert_eq!(drops.load(Ordering::Relaxed), 3);
     });

@@ -131,7 +131,11 @@ impl<T> Page<T> {
         }
         let start = self.hint.load(Ordering::Relaxed).min(n - 1);
         for i in 0..n {
-            let w = if start + i >= n { start + i - n } else { start + i };
+            let w = if start + i >= n {
+                start + i - n
+            } else {
+                start + i
+            };
             let word = &self.free[w];
             let mut cur = word.load(Ordering::Relaxed);
             while let Some(b) = state::lowest_free(cur) {

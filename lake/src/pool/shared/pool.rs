@@ -134,7 +134,13 @@ impl Core {
     /// # Safety
     /// The caller owns the slot (its word is `Owned(generation)`, set by the caller's own
     /// successful CAS or store), the value is initialised, and no reference to it is alive.
-    unsafe fn drop_and_vacate<T>(&self, page: &Page<T>, slot: &Slot<T>, offset: u32, generation: u32) {
+    unsafe fn drop_and_vacate<T>(
+        &self,
+        page: &Page<T>,
+        slot: &Slot<T>,
+        offset: u32,
+        generation: u32,
+    ) {
         struct Vacate<'a, T> {
             core: &'a Core,
             page: &'a Page<T>,
@@ -171,7 +177,6 @@ impl Core {
             page.release(offset);
         }
     }
-
 }
 
 /// A claimed slot.
@@ -294,7 +299,9 @@ impl<T> SharedPool<T> {
             Ordering::Acquire,
         ) {
             Ok(_) => {
-                self.core.capacity.fetch_add(len as usize, Ordering::Relaxed);
+                self.core
+                    .capacity
+                    .fetch_add(len as usize, Ordering::Relaxed);
                 // SAFETY: just installed; see `page`.
                 Some(unsafe { &*fresh })
             }
@@ -333,7 +340,6 @@ impl<T> SharedPool<T> {
         }
         None
     }
-
 
     /// The slot of `handle` and its page and offset, if it exists.
     #[inline]
@@ -417,12 +423,10 @@ impl<T> SharedPool<T> {
                 Err(RefError::Stale) => return None,
                 Err(RefError::Overflow) => panic!("lake::SharedPool::get: too many guards"),
             };
-            match slot.state.compare_exchange_weak(
-                cur,
-                next,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
+            match slot
+                .state
+                .compare_exchange_weak(cur, next, Ordering::Acquire, Ordering::Relaxed)
+            {
                 Ok(_) => {
                     return Some(Ref {
                         core: &self.core,
@@ -478,12 +482,10 @@ impl<T> SharedPool<T> {
             let Some((next, drop_now)) = state::remove(cur, generation) else {
                 return false;
             };
-            match slot.state.compare_exchange_weak(
-                cur,
-                next,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            ) {
+            match slot
+                .state
+                .compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Relaxed)
+            {
                 Ok(_) => {
                     self.core.live.fetch_sub(1, Ordering::Relaxed);
                     if drop_now {
