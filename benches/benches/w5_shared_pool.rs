@@ -57,7 +57,7 @@ fn w5(c: &mut Criterion) {
     g.sample_size(30).measurement_time(Duration::from_secs(4));
 
     g.bench_function("lake_handle", |b| {
-        let pool = lake::SharedPool::<Obj>::with_capacity(64);
+        let pool = lake::SharedPool::<Obj>::with_capacity(1024);
         b.iter_custom(|iters| {
             run(iters, |i| {
                 let h = pool.insert(obj(i));
@@ -69,7 +69,7 @@ fn w5(c: &mut Criterion) {
     });
 
     g.bench_function("lake_guard", |b| {
-        let pool = lake::SharedPool::<Obj>::with_capacity(64);
+        let pool = lake::SharedPool::<Obj>::with_capacity(1024);
         b.iter_custom(|iters| {
             run(iters, |i| {
                 let g = pool.acquire(|| obj(i));

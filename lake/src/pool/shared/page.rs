@@ -9,7 +9,7 @@ use core::mem::MaybeUninit;
 
 use super::state;
 use crate::sync::cell::UnsafeCell;
-use crate::sync::{AtomicU64, AtomicUsize, Ordering};
+use crate::sync::{AtomicU64, Ordering};
 
 /// One slot: the state word (`state.rs`) and the value's storage.
 ///
@@ -98,8 +98,6 @@ impl<T> Drop for Slot<T> {
 pub(crate) struct Page<T> {
     pub(crate) slots: Box<[Slot<T>]>,
     free: Box<[AtomicU64]>,
-    /// The bitmap word where the last claim succeeded (a hint only; any value is correct).
-    hint: AtomicUsize,
 }
 
 impl<T> Page<T> {
@@ -112,11 +110,11 @@ impl<T> Page<T> {
         Box::new(Page {
             slots: slots.into_boxed_slice(),
             free: free.into_boxed_slice(),
-            hint: AtomicUsize::new(0),
         })
     }
 
-    /// Claims a free slot: clears its bit and returns its offset; `None` if none was free.
+    /// Claims a free slot, looking from bitmap word `hint % words` on: clears its bit and
+    /// returns its offset; `None` if none was free.
     ///
     /// The `fetch_and` that clears the bit returns the word before it: the claim succeeded
     /// iff the bit was set in it, so two claimers can never both own a slot, however the
@@ -124,12 +122,12 @@ impl<T> Page<T> {
     /// Acquire pairs with [`Page::release`]'s Release: the previous owner's drop of the value
     /// and its `Vacant` state store happen before this claim.
     #[inline]
-    pub(crate) fn claim(&self) -> Option<u32> {
+    pub(crate) fn claim(&self, hint: usize) -> Option<u32> {
         let n = self.free.len();
         if n == 0 {
             return None;
         }
-        let start = self.hint.load(Ordering::Relaxed).min(n - 1);
+        let start = if hint < n { hint } else { hint % n };
         for i in 0..n {
             let w = if start + i >= n {
                 start + i - n
@@ -141,9 +139,6 @@ impl<T> Page<T> {
             while let Some(b) = state::lowest_free(cur) {
                 let prev = word.fetch_and(!state::bit(b), Ordering::Acquire);
                 if prev & state::bit(b) != 0 {
-                    if w != start {
-                        self.hint.store(w, Ordering::Relaxed);
-                    }
                     return Some(state::offset(w, b));
                 }
                 cur = prev;

@@ -111,7 +111,8 @@ fn next_pool_id() -> u32 {
 /// The part of a pool that guards use: counters and settings, independent of `T`.
 struct Core {
     max_generation: u32,
-    live: AtomicUsize,
+    /// Removed values still read by a `Ref` (slow path only: `remove` with readers).
+    pending: AtomicUsize,
     capacity: AtomicUsize,
     retired: AtomicUsize,
     #[cfg(debug_assertions)]
@@ -179,6 +180,36 @@ impl Core {
     }
 }
 
+/// Where this thread starts looking for a free bit: threads get starting words 8 apart (one
+/// cache line of bitmap, 512 slots), so threads inserting at once rarely touch the same bitmap
+/// line or neighbouring slots. Only a hint: any value is correct. Without `std` (no thread
+/// locals) and under loom (deterministic models), every thread starts at word 0.
+#[cfg(all(feature = "std", not(loom)))]
+#[inline]
+fn thread_hint() -> usize {
+    use core::sync::atomic::{AtomicUsize, Ordering};
+    use std::cell::Cell;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::thread_local! {
+        static HINT: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    HINT.try_with(|h| {
+        let mut v = h.get();
+        if v == usize::MAX {
+            v = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(8) & (usize::MAX >> 1);
+            h.set(v);
+        }
+        v
+    })
+    .unwrap_or(0)
+}
+
+#[cfg(any(not(feature = "std"), loom))]
+#[inline]
+fn thread_hint() -> usize {
+    0
+}
+
 /// A claimed slot.
 struct Claim<'a, T> {
     page: &'a Page<T>,
@@ -196,7 +227,7 @@ impl<T> SharedPool<T> {
             max_pages,
             core: Core {
                 max_generation: u32::MAX,
-                live: AtomicUsize::new(0),
+                pending: AtomicUsize::new(0),
                 capacity: AtomicUsize::new(0),
                 retired: AtomicUsize::new(0),
                 #[cfg(debug_assertions)]
@@ -317,12 +348,13 @@ impl<T> SharedPool<T> {
     /// Claims a free slot, growing if allowed; `None` if the pool is full.
     #[inline]
     fn claim(&self) -> Option<Claim<'_, T>> {
+        let hint = thread_hint();
         for k in 0..self.max_pages {
             let page = match self.page(k) {
                 Some(page) => page,
                 None => self.install(k)?,
             };
-            if let Some(offset) = page.claim() {
+            if let Some(offset) = page.claim(hint) {
                 let slot = &page.slots[offset as usize];
                 let word = slot.state.load(Ordering::Relaxed);
                 // The claim's Acquire made the releaser's `Vacant(g)` store visible, and nobody
@@ -394,7 +426,6 @@ impl<T> SharedPool<T> {
         c.slot
             .state
             .store(state::occupied(c.generation), Ordering::Release);
-        self.core.live.fetch_add(1, Ordering::Relaxed);
         Ok(handle(c.index, c.generation, &self.core))
     }
 
@@ -487,8 +518,9 @@ impl<T> SharedPool<T> {
                 .compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Relaxed)
             {
                 Ok(_) => {
-                    self.core.live.fetch_sub(1, Ordering::Relaxed);
-                    if drop_now {
+                    if !drop_now {
+                        self.core.pending.fetch_add(1, Ordering::Relaxed);
+                    } else {
                         // SAFETY: our CAS moved the slot from `Occupied(g, 0)` to `Owned(g)`:
                         // the value is initialised, no `Ref` reads it (refs was 0, and `get`
                         // cannot add one to an `Owned` word), so we are its only owner.
@@ -544,7 +576,6 @@ impl<T> SharedPool<T> {
         c.slot
             .state
             .store(state::owned(c.generation), Ordering::Release);
-        self.core.live.fetch_add(1, Ordering::Relaxed);
         Ok(SharedPoolBox {
             core: &self.core,
             page: c.page,
@@ -557,7 +588,11 @@ impl<T> SharedPool<T> {
     }
 
     /// Values in the pool: inserted and not removed, or held by a [`SharedPoolBox`]. (A
-    /// removed value still read by a [`Ref`] is not counted.) A snapshot under concurrency.
+    /// removed value still read by a [`Ref`] is not counted.)
+    ///
+    /// Computed from the free bitmaps (O(capacity / 64) loads, no counter on the fast path:
+    /// a shared counter would be a contended cache line in every insert and remove). Exact
+    /// when no other thread changes the pool meanwhile; a snapshot otherwise.
     ///
     /// ```
     /// let pool = lake::SharedPool::new();
@@ -566,10 +601,10 @@ impl<T> SharedPool<T> {
     /// assert_eq!(pool.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.core.live.load(Ordering::Relaxed)
+        self.stats().live
     }
 
-    /// Whether [`len`](Self::len) is 0.
+    /// Whether [`len`](Self::len) is 0 (same cost as `len`).
     ///
     /// ```
     /// assert!(lake::SharedPool::<u8>::new().is_empty());
@@ -598,18 +633,24 @@ impl<T> SharedPool<T> {
     pub fn stats(&self) -> SharedPoolStats {
         let mut pages = 0;
         let mut free = 0;
+        let mut capacity = 0;
         for k in 0..self.max_pages {
             if let Some(page) = self.page(k) {
                 pages += 1;
+                capacity += page.slots.len();
                 free += page.free_slots();
             }
         }
+        let retired = self.core.retired.load(Ordering::Relaxed);
+        let pending = self.core.pending.load(Ordering::Relaxed);
         SharedPoolStats {
-            live: self.len(),
-            capacity: self.capacity(),
+            // Every slot whose bit is clear is live, retired, or a removed value awaiting its
+            // last reader (or, transiently, mid-claim or mid-vacate on another thread).
+            live: (capacity - free).saturating_sub(retired + pending),
+            capacity,
             free,
             pages,
-            retired: self.core.retired.load(Ordering::Relaxed),
+            retired,
         }
     }
 }
@@ -716,6 +757,7 @@ impl<T> Drop for Ref<'_, T> {
             ) {
                 Ok(_) => {
                     if last {
+                        self.core.pending.fetch_sub(1, Ordering::Relaxed);
                         let generation = state::State::unpack(cur).generation;
                         // SAFETY: our CAS moved `Removed(g, 1)` to `Owned(g)`: the value is
                         // initialised, we were its last reader (Acquire saw the others' reads
@@ -805,7 +847,6 @@ impl<T> DerefMut for SharedPoolBox<'_, T> {
 impl<T> Drop for SharedPoolBox<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        self.core.live.fetch_sub(1, Ordering::Relaxed);
         // SAFETY: the guard owns the `Owned(generation)` slot and its initialised value; the
         // guard is going away, so no reference to the value remains.
         unsafe {

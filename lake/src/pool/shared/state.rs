@@ -217,6 +217,9 @@ pub(crate) fn page_len(page: usize, first: u32) -> Option<u32> {
 
 /// `(page, offset)` of global slot `index`: the page is `ilog2(index / first + 1)`.
 pub(crate) fn locate(index: u32, first: u32) -> Option<(usize, u32)> {
+    if index < first {
+        return Some((0, index)); // the common case, without a division
+    }
     if first == 0 || index >= MAX_SLOTS {
         return None;
     }
