@@ -14,6 +14,12 @@ pub(crate) use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
+// The shared pool's async waiter queue.
+#[cfg(all(not(loom), feature = "async"))]
+pub(crate) use core::sync::atomic::{fence, AtomicBool};
+#[cfg(all(loom, feature = "async"))]
+pub(crate) use loom::sync::atomic::{fence, AtomicBool};
+
 // The shared pool's slot state words and free bitmap.
 #[cfg(all(not(loom), target_has_atomic = "64"))]
 pub(crate) use core::sync::atomic::AtomicU64;

@@ -30,6 +30,8 @@ pub use self::boxed::PoolBox;
 pub use self::handle::Handle;
 pub use self::pool::{Drain, Full, Iter, IterMut, Pool, PoolBuilder};
 pub use self::recycle::Recycle;
+#[cfg(all(feature = "async", any(loom, target_has_atomic = "64")))]
+pub use self::shared::{AcquireAsync, AcquireError};
 #[cfg(any(loom, target_has_atomic = "64"))]
 pub use self::shared::{Ref, SharedPool, SharedPoolBox, SharedPoolStats};
 pub use self::stats::PoolStats;

@@ -203,3 +203,38 @@ fn loom_racing_growers_install_one_page() {
         }
     });
 }
+
+/// Async wake-up not lost: a waiter on a full one-slot pool and a guard dropping on another
+/// thread. Whatever the interleaving of the waiter's "try, register, try again" with the
+/// freer's "set bit, read waiter count", the waiter completes (a lost wake-up would leave
+/// `block_on` parked forever, which loom reports as a deadlock).
+#[cfg(feature = "async")]
+#[test]
+fn loom_async_wakeup_is_not_lost() {
+    loom::model(|| {
+        let pool = Arc::new(SharedPool::fixed(1));
+        let g = pool.acquire(|| 1usize);
+        let p = pool.clone();
+        let t = thread::spawn(move || {
+            let g = loom::future::block_on(p.acquire_async(|| 2)).unwrap();
+            *g
+        });
+        drop(g);
+        assert_eq!(t.join().unwrap(), 2);
+        assert_eq!(pool.stats().free, 1);
+    });
+}
+
+/// Closing wakes a waiter with an error instead of leaving it parked.
+#[cfg(feature = "async")]
+#[test]
+fn loom_close_wakes_waiters() {
+    loom::model(|| {
+        let pool = Arc::new(SharedPool::fixed(1));
+        let _g = pool.acquire(|| 1usize);
+        let p = pool.clone();
+        let t = thread::spawn(move || loom::future::block_on(p.acquire_async(|| 2)).map(|g| *g));
+        pool.close();
+        assert_eq!(t.join().unwrap(), Err(super::super::AcquireError::Closed));
+    });
+}

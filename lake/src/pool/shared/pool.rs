@@ -109,7 +109,7 @@ fn next_pool_id() -> u32 {
 }
 
 /// The part of a pool that guards use: counters and settings, independent of `T`.
-struct Core {
+pub(super) struct Core {
     max_generation: u32,
     /// Removed values still read by a `Ref` (slow path only: `remove` with readers).
     pending: AtomicUsize,
@@ -117,6 +117,8 @@ struct Core {
     retired: AtomicUsize,
     #[cfg(debug_assertions)]
     id: u32,
+    #[cfg(feature = "async")]
+    pub(super) waiters: super::waiters::Waiters,
 }
 
 #[inline]
@@ -174,8 +176,13 @@ impl Core {
         slot.state.store(word, Ordering::Release);
         if state::is_retired(word) {
             self.retired.fetch_add(1, Ordering::Relaxed);
+            // Waiters re-check whether they can still be served.
+            #[cfg(feature = "async")]
+            self.waiters.notify_all();
         } else {
             page.release(offset);
+            #[cfg(feature = "async")]
+            self.waiters.notify_one();
         }
     }
 }
@@ -211,12 +218,12 @@ fn thread_hint() -> usize {
 }
 
 /// A claimed slot.
-struct Claim<'a, T> {
-    page: &'a Page<T>,
-    slot: &'a Slot<T>,
-    index: u32,
-    offset: u32,
-    generation: u32,
+pub(super) struct Claim<'a, T> {
+    pub(super) page: &'a Page<T>,
+    pub(super) slot: &'a Slot<T>,
+    pub(super) index: u32,
+    pub(super) offset: u32,
+    pub(super) generation: u32,
 }
 
 impl<T> SharedPool<T> {
@@ -232,6 +239,8 @@ impl<T> SharedPool<T> {
                 retired: AtomicUsize::new(0),
                 #[cfg(debug_assertions)]
                 id: next_pool_id(),
+                #[cfg(feature = "async")]
+                waiters: super::waiters::Waiters::new(),
             },
             _owns: PhantomData,
         };
@@ -347,7 +356,7 @@ impl<T> SharedPool<T> {
 
     /// Claims a free slot, growing if allowed; `None` if the pool is full.
     #[inline]
-    fn claim(&self) -> Option<Claim<'_, T>> {
+    pub(super) fn claim(&self) -> Option<Claim<'_, T>> {
         let hint = thread_hint();
         for k in 0..self.max_pages {
             let page = match self.page(k) {
@@ -571,12 +580,18 @@ impl<T> SharedPool<T> {
         let Some(c) = self.claim() else {
             return Err(Full(value));
         };
-        // SAFETY: as in `try_insert`.
+        Ok(self.own(c, value))
+    }
+
+    /// Moves `value` into the claimed slot `c`, owned by a new guard.
+    pub(super) fn own<'a>(&'a self, c: Claim<'a, T>, value: T) -> SharedPoolBox<'a, T> {
+        // SAFETY: `c` is a claim (a cleared free bit of a vacant slot), so we are the slot's
+        // only owner and it holds no value (Slot invariant).
         unsafe { c.slot.write(value) };
         c.slot
             .state
             .store(state::owned(c.generation), Ordering::Release);
-        Ok(SharedPoolBox {
+        SharedPoolBox {
             core: &self.core,
             page: c.page,
             slot: c.slot,
@@ -584,7 +599,32 @@ impl<T> SharedPool<T> {
             offset: c.offset,
             generation: c.generation,
             _owns: PhantomData,
-        })
+        }
+    }
+
+    /// Gives back a claim that was not used (its slot is still `Vacant` with an unused
+    /// generation, so no generation step is needed).
+    #[cfg(feature = "async")]
+    pub(super) fn unclaim(&self, c: Claim<'_, T>) {
+        c.page.release(c.offset);
+        self.core.waiters.notify_one();
+    }
+
+    /// Whether a slot could ever become free: false for a fixed pool all of whose slots are
+    /// retired (or that has none). A growing pool can always add slots below `MAX_SLOTS`.
+    #[cfg(feature = "async")]
+    pub(super) fn can_ever_serve(&self) -> bool {
+        let max = if self.max_pages == 1 {
+            self.first as usize
+        } else {
+            MAX_SLOTS as usize
+        };
+        self.core.retired.load(Ordering::Relaxed) < max
+    }
+
+    #[cfg(feature = "async")]
+    pub(super) fn core(&self) -> &Core {
+        &self.core
     }
 
     /// Values in the pool: inserted and not removed, or held by a [`SharedPoolBox`]. (A
