@@ -127,7 +127,7 @@ impl<T> Page<T> {
         if n == 0 {
             return None;
         }
-        let start = if hint < n { hint } else { hint % n };
+        let start = state::wrap_hint(hint, n);
         for i in 0..n {
             let w = if start + i >= n {
                 start + i - n

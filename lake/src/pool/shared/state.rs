@@ -44,12 +44,14 @@ pub(crate) struct State {
 
 impl State {
     /// Encodes the state.
+    #[inline]
     pub(crate) const fn pack(self) -> u64 {
         ((self.generation as u64) << 32) | ((self.tag as u64) << TAG_SHIFT) | self.refs as u64
     }
 
     /// Decodes a word made by [`State::pack`]. (Tags 5..=7 are never written; they decode as
     /// `Retired`, the state in which nothing can be done with a slot.)
+    #[inline]
     pub(crate) const fn unpack(word: u64) -> State {
         let tag = match (word >> TAG_SHIFT) & TAG_MASK {
             0 => Tag::Vacant,
@@ -65,6 +67,7 @@ impl State {
         }
     }
 
+    #[inline]
     const fn with(generation: u32, tag: Tag) -> u64 {
         State {
             generation,
@@ -76,16 +79,19 @@ impl State {
 }
 
 /// The word of a fresh slot: vacant, first generation.
+#[inline]
 pub(crate) const fn fresh() -> u64 {
     State::with(generation::FIRST, Tag::Vacant)
 }
 
 /// The word after an inserter published its value under `generation`.
+#[inline]
 pub(crate) const fn occupied(generation: u32) -> u64 {
     State::with(generation, Tag::Occupied)
 }
 
 /// The word of a slot owned by one party (guard or remover) under `generation`.
+#[inline]
 pub(crate) const fn owned(generation: u32) -> u64 {
     State::with(generation, Tag::Owned)
 }
@@ -100,6 +106,7 @@ pub(crate) enum RefError {
 }
 
 /// `get`: the word after one more `Ref` on the value of `generation`, if it is still there.
+#[inline]
 pub(crate) fn acquire_ref(word: u64, generation: u32) -> Result<u64, RefError> {
     let s = State::unpack(word);
     if s.tag != Tag::Occupied || s.generation != generation {
@@ -120,6 +127,7 @@ pub(crate) fn acquire_ref(word: u64, generation: u32) -> Result<u64, RefError> {
 ///
 /// Precondition: the word is `Occupied` or `Removed` with `refs >= 1` (a live `Ref` counts
 /// itself). `None` if not, which the pool treats as a broken invariant.
+#[inline]
 pub(crate) fn release_ref(word: u64) -> Option<(u64, bool)> {
     let s = State::unpack(word);
     if s.refs == 0 {
@@ -150,6 +158,7 @@ pub(crate) fn release_ref(word: u64) -> Option<(u64, bool)> {
 /// `remove`: the word after removing the value of `generation`, and whether the caller drops
 /// it now (no guard reads it: the word is `Owned`) or the last `Ref` will (`Removed`). `None`
 /// if the handle is stale.
+#[inline]
 pub(crate) fn remove(word: u64, generation: u32) -> Option<(u64, bool)> {
     let s = State::unpack(word);
     if s.tag != Tag::Occupied || s.generation != generation {
@@ -172,6 +181,7 @@ pub(crate) fn remove(word: u64, generation: u32) -> Option<(u64, bool)> {
 /// The word of a slot whose value of `generation` just left: vacant under the next
 /// generation, or retired (then the slot must not go back to the bitmap) if the generation
 /// would pass `max_generation`.
+#[inline]
 pub(crate) fn vacate(generation: u32, max_generation: u32) -> u64 {
     match generation::next(generation, max_generation) {
         Some(next) => State::with(next, Tag::Vacant),
@@ -180,11 +190,13 @@ pub(crate) fn vacate(generation: u32, max_generation: u32) -> u64 {
 }
 
 /// Whether a word is `Retired`.
+#[inline]
 pub(crate) fn is_retired(word: u64) -> bool {
     State::unpack(word).tag == Tag::Retired
 }
 
 /// Whether the slot's value is initialised (`Occupied`, `Removed` or `Owned`).
+#[inline]
 pub(crate) fn holds_value(word: u64) -> bool {
     matches!(
         State::unpack(word).tag,
@@ -200,6 +212,7 @@ pub(crate) fn holds_value(word: u64) -> bool {
 pub(crate) const MAX_PAGES: usize = 32;
 
 /// First global index of page `page`, or `None` past `MAX_SLOTS`.
+#[inline]
 pub(crate) fn page_start(page: usize, first: u32) -> Option<u32> {
     if page >= MAX_PAGES || first == 0 {
         return None;
@@ -209,6 +222,7 @@ pub(crate) fn page_start(page: usize, first: u32) -> Option<u32> {
 }
 
 /// Slots of page `page`, or `None` if the page would start past `MAX_SLOTS`.
+#[inline]
 pub(crate) fn page_len(page: usize, first: u32) -> Option<u32> {
     let start = page_start(page, first)?;
     let len = (u64::from(first) << page).min(u64::from(MAX_SLOTS - start));
@@ -216,6 +230,7 @@ pub(crate) fn page_len(page: usize, first: u32) -> Option<u32> {
 }
 
 /// `(page, offset)` of global slot `index`: the page is `ilog2(index / first + 1)`.
+#[inline]
 pub(crate) fn locate(index: u32, first: u32) -> Option<(usize, u32)> {
     if index < first {
         return Some((0, index)); // the common case, without a division
@@ -235,11 +250,13 @@ pub(crate) fn locate(index: u32, first: u32) -> Option<(usize, u32)> {
 // the bit itself, so there is no pointer or counter to recycle and no ABA.
 
 /// Words of the bitmap of a page of `len` slots.
+#[inline]
 pub(crate) const fn words(len: u32) -> usize {
     (len as usize).div_ceil(64)
 }
 
 /// The initial value of word `word` of a page of `len` slots: bits of existing slots set.
+#[inline]
 pub(crate) fn initial_word(word: usize, len: u32) -> u64 {
     let lo = word * 64;
     let len = len as usize;
@@ -252,7 +269,21 @@ pub(crate) fn initial_word(word: usize, len: u32) -> u64 {
     }
 }
 
+/// A start word in `0..words` from any `hint`, without a division (a hot path):
+/// `hint mod 2^k`, with `2^k` the next power of two ≥ `words`, minus `words` if still too big.
+/// Not uniform for non-powers of two, which does not matter for a hint. `words > 0`.
+#[inline]
+pub(crate) const fn wrap_hint(hint: usize, words: usize) -> usize {
+    let h = hint & (words.next_power_of_two() - 1);
+    if h >= words {
+        h - words
+    } else {
+        h
+    }
+}
+
 /// The lowest free slot in a word, if any.
+#[inline]
 pub(crate) const fn lowest_free(word: u64) -> Option<u32> {
     if word == 0 {
         None
@@ -262,16 +293,19 @@ pub(crate) const fn lowest_free(word: u64) -> Option<u32> {
 }
 
 /// The mask of bit `bit`.
+#[inline]
 pub(crate) const fn bit(bit: u32) -> u64 {
     1u64 << bit
 }
 
 /// `(word, bit)` of a page offset.
+#[inline]
 pub(crate) const fn word_bit(offset: u32) -> (usize, u32) {
     ((offset / 64) as usize, offset % 64)
 }
 
 /// The page offset of `(word, bit)`.
+#[inline]
 pub(crate) const fn offset(word: usize, bit: u32) -> u32 {
     (word as u32) * 64 + bit
 }
@@ -479,6 +513,15 @@ mod tests {
             }
             prop_assert_eq!(page_start(page, first), Some(start));
             prop_assert_eq!(locate(index, first), Some((page, index - start)));
+        }
+
+        #[test]
+        fn wrap_hint_stays_in_range(hint: usize, words in 1usize..10_000) {
+            let w = wrap_hint(hint, words);
+            prop_assert!(w < words);
+            if words.is_power_of_two() {
+                prop_assert_eq!(w, hint % words);
+            }
         }
 
         #[test]
