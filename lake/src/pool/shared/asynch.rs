@@ -153,6 +153,8 @@ impl<'a, T, F: FnOnce() -> T> Future for AcquireAsync<'a, T, F> {
         let this = &mut *self;
         let pool = this.pool;
         let waiters = &pool.core().waiters;
+        // Checked before claiming, so a misuse cannot leak a claimed slot.
+        assert!(this.init.is_some(), "AcquireAsync polled after completion");
         // Try, register, try again: the second try closes the race with a slot freed between
         // the first try and the registration (see `waiters.rs`, "No lost wake-up").
         for attempt in 0..2 {
