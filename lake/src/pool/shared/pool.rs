@@ -442,7 +442,7 @@ impl<T> SharedPool<T> {
     /// not dropped while the guard lives, even if it is removed meanwhile.
     ///
     /// # Panics
-    /// If 2^29 − 1 guards of this value are alive already (only reachable with `mem::forget`).
+    /// If 2^29 − 1 guards of this value are alive already (in practice only with `mem::forget`).
     ///
     /// ```
     /// let pool = lake::SharedPool::new();
