@@ -12,4 +12,5 @@ cd "$(dirname "$0")/.."
 export RUSTFLAGS="--cfg loom -C debug-assertions=on"
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/loom"
-exec cargo test --release -p lake --lib loom
+# `--features async`: the SharedPool waiter-queue models (lake/src/pool/shared/loom_models.rs).
+exec cargo test --release -p lake --features async --lib loom

@@ -53,6 +53,8 @@ pub mod __private;
 pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
 pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
+#[cfg(any(loom, target_has_atomic = "64"))]
+pub use crate::pool::{SharedPool, SharedPoolBox};
 
 pub use crate::wire::endian::{be, le};
 

@@ -14,6 +14,52 @@ pub(crate) use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
+// The shared pool's async waiter queue.
+#[cfg(all(not(loom), feature = "async"))]
+pub(crate) use core::sync::atomic::{fence, AtomicBool};
+#[cfg(all(loom, feature = "async"))]
+pub(crate) use loom::sync::atomic::{fence, AtomicBool};
+
+// The shared pool's slot state words and free bitmap.
+#[cfg(all(not(loom), target_has_atomic = "64"))]
+pub(crate) use core::sync::atomic::AtomicU64;
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::AtomicU64;
+
+/// `UnsafeCell` with sharded-slab's closure API (`with` / `with_mut`), so loom can check that
+/// no read of a cell races a write of it: `core`'s cell normally, loom's under `cfg(loom)`.
+pub(crate) mod cell {
+    #[cfg(loom)]
+    pub(crate) use loom::cell::UnsafeCell;
+
+    /// `core::cell::UnsafeCell` behind loom's `UnsafeCell` API.
+    #[cfg(not(loom))]
+    #[derive(Debug)]
+    pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
+
+    #[cfg(not(loom))]
+    #[allow(dead_code)] // users are cfg-gated on 64-bit atomics
+    impl<T> UnsafeCell<T> {
+        /// Wraps `value`.
+        #[inline(always)]
+        pub(crate) const fn new(value: T) -> Self {
+            UnsafeCell(core::cell::UnsafeCell::new(value))
+        }
+
+        /// Runs `f` with a pointer for reading the contents.
+        #[inline(always)]
+        pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// Runs `f` with a pointer for writing the contents.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
+
 #[cfg(loom)]
 pub(crate) use loom::sync::{Mutex, MutexGuard};
 #[cfg(all(feature = "std", not(loom)))]

@@ -29,6 +29,8 @@ mod local;
 #[allow(clippy::module_inception)]
 mod pool;
 mod recycle;
+#[cfg(any(loom, target_has_atomic = "64"))]
+mod shared;
 mod slot;
 mod stats;
 
@@ -42,4 +44,8 @@ pub use self::key::{PoolKey, Pooled};
 pub use self::local::{with_pool, LocalPool, LocalPoolError};
 pub use self::pool::Pool;
 pub use self::recycle::Recycle;
+#[cfg(all(feature = "async", any(loom, target_has_atomic = "64")))]
+pub use self::shared::{AcquireAsync, AcquireError};
+#[cfg(any(loom, target_has_atomic = "64"))]
+pub use self::shared::{Ref, SharedPool, SharedPoolBox, SharedPoolStats};
 pub use self::stats::PoolStats;

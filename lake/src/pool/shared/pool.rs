@@ -1,0 +1,903 @@
+//! [`SharedPool`]: the lock-free typed pool, and its guards [`Ref`] and [`SharedPoolBox`].
+//!
+//! # Protocol
+//!
+//! Each slot has a state word `generation:32 | tag:3 | refs:29` (`state.rs`) and a bit in its
+//! page's free bitmap. Exactly one party may write, move or drop a slot's value at a time:
+//!
+//! 1. **Claim** (insert/acquire): clear a set free bit with `fetch_and` (Acquire). The winner
+//!    owns the `Vacant` slot; it writes the value, then stores `Occupied(g)` (insert) or
+//!    `Owned(g)` (acquire) with Release. Nobody else writes a `Vacant` word.
+//! 2. **Read** (`get`): CAS `Occupied(g, r)` → `Occupied(g, r+1)` (Acquire: sees the
+//!    inserter's write). The `Ref` reads the value until it drops and CASes the count down
+//!    (AcqRel).
+//! 3. **Remove**: CAS `Occupied(g, 0)` → `Owned(g)` and drop the value now, or
+//!    `Occupied(g, r>0)` → `Removed(g, r)`: the value stays until the last `Ref`, whose CAS
+//!    `Removed(g, 1)` → `Owned(g)` makes *it* the owner that drops the value. A word is
+//!    `Occupied(g)` for one value only (generations never repeat), so no CAS can succeed
+//!    against an older value's word.
+//! 4. **Vacate** (owner, after dropping the value, even if `Drop` panicked): store
+//!    `Vacant(g+1)` (or `Retired(g)` when the generation ran out, and stop), then set the free
+//!    bit with `fetch_or` (Release) — the next claimer's Acquire sees both.
+//!
+//! Growth installs page `k` (`first << k` slots) with one CAS of `pages[k]` from null; the
+//! loser frees its page. Pages never move until the pool drops (`&mut self`).
+
+use alloc::boxed::Box;
+use core::fmt;
+use core::marker::PhantomData;
+use core::num::NonZeroU32;
+use core::ops::{Deref, DerefMut};
+use core::ptr;
+
+use super::page::{Page, Slot};
+use super::state::{self, RefError, MAX_PAGES};
+use crate::math::generation::MAX_SLOTS;
+use crate::pool::{Full, Handle};
+use crate::sync::{AtomicPtr, AtomicUsize, Ordering};
+
+/// Slots of the first page of [`SharedPool::new`].
+const DEFAULT_FIRST_PAGE: u32 = 32;
+
+/// A lock-free typed pool shared between threads: values in reusable slots, addressed by
+/// generational [`Handle`]s, read through counted [`Ref`] guards, or owned by
+/// [`SharedPoolBox`] guards.
+///
+/// Every operation takes `&self`, so a pool in an `Arc` or a `static`, or borrowed by scoped
+/// threads, is used by any number of threads (there is no thread limit and no registration).
+/// No operation takes a lock: slots are claimed from a free bitmap with `fetch_and` and their
+/// values guarded by a per-slot state word (see the module source, "Protocol").
+///
+/// | | infallible | fallible |
+/// |---|---|---|
+/// | by value, reachable by handle | [`insert`](Self::insert) (panics if full) | [`try_insert`](Self::try_insert) → [`Full`] |
+/// | constructed, owned by a guard | [`acquire`](Self::acquire) (panics if full) | [`try_acquire`](Self::try_acquire) → [`Full`] |
+///
+/// **Capacity.** [`SharedPool::fixed`] never grows. [`SharedPool::with_capacity`] and
+/// [`SharedPool::new`] grow by pages of doubling size (`n`, `2n`, `4n`, … slots), allocated
+/// when needed and never moved, up to `u32::MAX - 7` slots.
+///
+/// **Removal with readers.** [`remove`](Self::remove) makes the handle stale at once; if
+/// [`Ref`]s to the value are alive, the value is dropped by the last of them (on its thread),
+/// otherwise by `remove` itself. A removed value's slot is reused only after it is dropped.
+///
+/// **Generations.** A stale handle (its value removed, even if the slot holds a new value)
+/// resolves to `None`. A slot whose generation would wrap is retired, never reused. Handles
+/// from another pool: see [`Handle`] (detected in debug builds).
+///
+/// `SharedPool<T>` is `Send` when `T: Send` and `Sync` when `T: Send + Sync`.
+///
+/// ```
+/// use lake::SharedPool;
+///
+/// let pool = SharedPool::with_capacity(64);
+/// let pool = &pool;
+/// let handles: Vec<_> = std::thread::scope(|s| {
+///     let workers: Vec<_> = (0..4)
+///         .map(|t| s.spawn(move || pool.insert(format!("from {t}"))))
+///         .collect();
+///     workers.into_iter().map(|w| w.join().unwrap()).collect()
+/// });
+/// assert_eq!(pool.len(), 4);
+/// assert_eq!(pool.get(handles[2]).as_deref().map(String::as_str), Some("from 2"));
+/// assert!(pool.remove(handles[2]));
+/// assert!(pool.get(handles[2]).is_none()); // stale
+/// ```
+pub struct SharedPool<T> {
+    /// Page `k` (`first << k` slots), null until installed.
+    pages: [AtomicPtr<Page<T>>; MAX_PAGES],
+    /// Slots of page 0.
+    first: u32,
+    /// Pages this pool may install (1 for a fixed pool).
+    max_pages: usize,
+    /// Counters and settings, shared with the guards (which must not borrow the whole pool:
+    /// `&SharedPool<T>` is `Send` only when `T: Sync`, and a guard is `Send` when `T: Send`).
+    core: Core,
+    /// The pool owns its pages (`Box<Page<T>>` behind the `AtomicPtr`s, which alone would be
+    /// `Send + Sync` for any `T`), and shares `&T` between threads through `Ref`: so `Send`
+    /// iff `T: Send`, `Sync` iff `T: Send + Sync` (see `Slot`'s `Sync` impl).
+    _owns: PhantomData<(Box<Page<T>>, T)>,
+}
+
+/// Pool ids of shared pools start high so that, in debug builds, a `Pool` handle used with a
+/// `SharedPool` (and vice versa) is told apart for the first 2^31 pools of each kind.
+#[cfg(debug_assertions)]
+fn next_pool_id() -> u32 {
+    use core::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0x8000_0000);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The part of a pool that guards use: counters and settings, independent of `T`.
+pub(super) struct Core {
+    max_generation: u32,
+    /// Removed values still read by a `Ref` (slow path only: `remove` with readers).
+    pending: AtomicUsize,
+    capacity: AtomicUsize,
+    retired: AtomicUsize,
+    #[cfg(debug_assertions)]
+    id: u32,
+    #[cfg(feature = "async")]
+    pub(super) waiters: super::waiters::Waiters,
+}
+
+#[inline]
+fn handle(index: u32, generation: u32, _core: &Core) -> Handle {
+    Handle {
+        index,
+        generation: NonZeroU32::new(generation).expect("generations start at 1"),
+        #[cfg(debug_assertions)]
+        pool: _core.id,
+    }
+}
+
+impl Core {
+    /// Drops the value of an owned slot and vacates it — even if `Drop` panics.
+    ///
+    /// # Safety
+    /// The caller owns the slot (its word is `Owned(generation)`, set by the caller's own
+    /// successful CAS or store), the value is initialised, and no reference to it is alive.
+    unsafe fn drop_and_vacate<T>(
+        &self,
+        page: &Page<T>,
+        slot: &Slot<T>,
+        offset: u32,
+        generation: u32,
+    ) {
+        struct Vacate<'a, T> {
+            core: &'a Core,
+            page: &'a Page<T>,
+            slot: &'a Slot<T>,
+            offset: u32,
+            generation: u32,
+        }
+        impl<T> Drop for Vacate<'_, T> {
+            fn drop(&mut self) {
+                self.core
+                    .vacate(self.page, self.slot, self.offset, self.generation);
+            }
+        }
+        let _vacate = Vacate {
+            core: self,
+            page,
+            slot,
+            offset,
+            generation,
+        };
+        // SAFETY: owned, initialised and unreferenced per this function's contract.
+        unsafe { slot.drop_value() };
+    }
+
+    /// Gives an owned slot whose value is gone back to the bitmap (or retires it).
+    fn vacate<T>(&self, page: &Page<T>, slot: &Slot<T>, offset: u32, generation: u32) {
+        let word = state::vacate(generation, self.max_generation);
+        // Release: pairs with `get`'s Acquire of a stale handle (which then sees a new
+        // generation) and, through the bitmap's release sequence, with the next claimer.
+        slot.state.store(word, Ordering::Release);
+        if state::is_retired(word) {
+            self.retired.fetch_add(1, Ordering::Relaxed);
+            // Waiters re-check whether they can still be served.
+            #[cfg(feature = "async")]
+            self.waiters.notify_all();
+        } else {
+            page.release(offset);
+            #[cfg(feature = "async")]
+            self.waiters.notify_one();
+        }
+    }
+}
+
+/// Where this thread starts looking for a free bit: threads get starting words 8 apart (one
+/// cache line of bitmap, 512 slots), so threads inserting at once rarely touch the same bitmap
+/// line or neighbouring slots. Only a hint: any value is correct. Without `std` (no thread
+/// locals) and under loom (deterministic models), every thread starts at word 0.
+#[cfg(all(feature = "std", not(loom)))]
+#[inline]
+fn thread_hint() -> usize {
+    use core::sync::atomic::{AtomicUsize, Ordering};
+    use std::cell::Cell;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::thread_local! {
+        static HINT: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    HINT.try_with(|h| {
+        let mut v = h.get();
+        if v == usize::MAX {
+            v = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(8) & (usize::MAX >> 1);
+            h.set(v);
+        }
+        v
+    })
+    .unwrap_or(0)
+}
+
+#[cfg(any(not(feature = "std"), loom))]
+#[inline]
+fn thread_hint() -> usize {
+    0
+}
+
+/// A claimed slot.
+pub(super) struct Claim<'a, T> {
+    pub(super) page: &'a Page<T>,
+    pub(super) slot: &'a Slot<T>,
+    pub(super) index: u32,
+    pub(super) offset: u32,
+    pub(super) generation: u32,
+}
+
+impl<T> SharedPool<T> {
+    fn build(first: u32, max_pages: usize, install_first: bool) -> Self {
+        let pool = SharedPool {
+            pages: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            first,
+            max_pages,
+            core: Core {
+                max_generation: u32::MAX,
+                pending: AtomicUsize::new(0),
+                capacity: AtomicUsize::new(0),
+                retired: AtomicUsize::new(0),
+                #[cfg(debug_assertions)]
+                id: next_pool_id(),
+                #[cfg(feature = "async")]
+                waiters: super::waiters::Waiters::new(),
+            },
+            _owns: PhantomData,
+        };
+        if install_first && first > 0 {
+            pool.install(0);
+        }
+        pool
+    }
+
+    /// An empty growing pool; its first page (32 slots) is allocated on first use.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// assert_eq!(pool.capacity(), 0);
+    /// pool.insert(1u8);
+    /// assert_eq!(pool.capacity(), 32);
+    /// ```
+    pub fn new() -> Self {
+        Self::build(DEFAULT_FIRST_PAGE, MAX_PAGES, false)
+    }
+
+    /// A growing pool with `slots` slots allocated now (at least one); it grows by pages of
+    /// `2 × slots`, `4 × slots`, … when full.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::with_capacity(2);
+    /// assert_eq!(pool.capacity(), 2);
+    /// for i in 0..3 {
+    ///     pool.insert(i);
+    /// }
+    /// assert_eq!(pool.capacity(), 6); // 2 + 4
+    /// ```
+    pub fn with_capacity(slots: usize) -> Self {
+        let first = slots.clamp(1, MAX_SLOTS as usize) as u32;
+        Self::build(first, MAX_PAGES, true)
+    }
+
+    /// A pool of exactly `slots` slots that never grows: `try_insert` on a full pool gives the
+    /// value back, `insert` panics.
+    ///
+    /// # Panics
+    /// If `slots > u32::MAX - 7`.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::fixed(1);
+    /// pool.insert('a');
+    /// assert_eq!(pool.try_insert('b').unwrap_err().into_inner(), 'b');
+    /// ```
+    pub fn fixed(slots: usize) -> Self {
+        assert!(
+            slots <= MAX_SLOTS as usize,
+            "lake::SharedPool::fixed: {slots} slots requested, at most {MAX_SLOTS} supported"
+        );
+        Self::build(slots as u32, 1, true)
+    }
+
+    /// Sets the last generation a slot may reach before it is retired (default `u32::MAX`).
+    /// Useful to test retirement; a smaller value retires slots sooner.
+    ///
+    /// ```
+    /// use std::num::NonZeroU32;
+    /// let pool = lake::SharedPool::fixed(1).with_max_generation(NonZeroU32::new(1).unwrap());
+    /// let h = pool.insert(1);
+    /// pool.remove(h); // generation 1 was the last: the slot retires
+    /// assert!(pool.try_insert(2).is_err());
+    /// assert_eq!(pool.stats().retired, 1);
+    /// ```
+    pub fn with_max_generation(mut self, max: NonZeroU32) -> Self {
+        self.core.max_generation = max.get();
+        self
+    }
+
+    /// The page `k` if installed.
+    #[inline]
+    fn page(&self, k: usize) -> Option<&Page<T>> {
+        let p = self.pages[k].load(Ordering::Acquire);
+        // SAFETY: a non-null page pointer was made by `Box::into_raw` in `install` and
+        // published with Release (paired with this Acquire); pages are freed only by `Drop`
+        // (`&mut self`), so the page outlives `&self`.
+        unsafe { p.as_ref() }
+    }
+
+    /// Installs page `k` (or finds the one a racing thread installed). `None` if the pool may
+    /// not have page `k`.
+    #[cold]
+    fn install(&self, k: usize) -> Option<&Page<T>> {
+        if k >= self.max_pages {
+            return None;
+        }
+        let len = state::page_len(k, self.first)?;
+        let fresh = Box::into_raw(Page::new(len));
+        match self.pages[k].compare_exchange(
+            ptr::null_mut(),
+            fresh,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {
+                self.core
+                    .capacity
+                    .fetch_add(len as usize, Ordering::Relaxed);
+                // SAFETY: just installed; see `page`.
+                Some(unsafe { &*fresh })
+            }
+            Err(winner) => {
+                // SAFETY: `fresh` came from `Box::into_raw` above and was never published.
+                drop(unsafe { Box::from_raw(fresh) });
+                // SAFETY: the winner's page, installed by a successful CAS; see `page`.
+                Some(unsafe { &*winner })
+            }
+        }
+    }
+
+    /// Claims a free slot, growing if allowed; `None` if the pool is full.
+    #[inline]
+    pub(super) fn claim(&self) -> Option<Claim<'_, T>> {
+        let hint = thread_hint();
+        for k in 0..self.max_pages {
+            let page = match self.page(k) {
+                Some(page) => page,
+                None => self.install(k)?,
+            };
+            if let Some(offset) = page.claim(hint) {
+                let slot = &page.slots[offset as usize];
+                let word = slot.state.load(Ordering::Relaxed);
+                // The claim's Acquire made the releaser's `Vacant(g)` store visible, and nobody
+                // else writes a vacant slot's word.
+                debug_assert_eq!(state::State::unpack(word).tag, state::Tag::Vacant);
+                let start = state::page_start(k, self.first)?;
+                return Some(Claim {
+                    page,
+                    slot,
+                    index: start + offset,
+                    offset,
+                    generation: state::State::unpack(word).generation,
+                });
+            }
+        }
+        None
+    }
+
+    /// The slot of `handle` and its page and offset, if it exists.
+    #[inline]
+    fn locate(&self, handle: Handle) -> Option<(&Page<T>, &Slot<T>, u32)> {
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            handle.pool, self.core.id,
+            "lake::SharedPool: handle from another pool"
+        );
+        let (k, offset) = state::locate(handle.index, self.first)?;
+        if k >= self.max_pages {
+            return None;
+        }
+        let page = self.page(k)?;
+        let slot = page.slots.get(offset as usize)?;
+        Some((page, slot, offset))
+    }
+
+    /// Inserts `value`, returning its handle.
+    ///
+    /// # Panics
+    /// If the pool is full (fixed, or at `u32::MAX - 7` slots); see [`try_insert`](Self::try_insert).
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// let h = pool.insert(7);
+    /// assert_eq!(*pool.get(h).unwrap(), 7);
+    /// ```
+    #[inline]
+    pub fn insert(&self, value: T) -> Handle {
+        match self.try_insert(value) {
+            Ok(h) => h,
+            Err(_) => panic!("lake::SharedPool::insert: the pool is full (use try_insert)"),
+        }
+    }
+
+    /// Inserts `value`, or gives it back in [`Full`] if the pool is full.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::fixed(1);
+    /// assert!(pool.try_insert(1).is_ok());
+    /// assert_eq!(pool.try_insert(2).unwrap_err().into_inner(), 2);
+    /// ```
+    #[inline]
+    pub fn try_insert(&self, value: T) -> Result<Handle, Full<T>> {
+        let Some(c) = self.claim() else {
+            return Err(Full(value));
+        };
+        // SAFETY: the claim (a cleared free bit) makes us the slot's only owner, and a vacant
+        // slot holds no value (Slot invariant).
+        unsafe { c.slot.write(value) };
+        c.slot
+            .state
+            .store(state::occupied(c.generation), Ordering::Release);
+        Ok(handle(c.index, c.generation, &self.core))
+    }
+
+    /// A guard reading the value of `handle`, or `None` if the handle is stale. The value is
+    /// not dropped while the guard lives, even if it is removed meanwhile.
+    ///
+    /// # Panics
+    /// If 2^29 − 1 guards of this value are alive already (in practice only with `mem::forget`).
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// let h = pool.insert(String::from("x"));
+    /// let r = pool.get(h).unwrap();
+    /// assert!(pool.remove(h)); // handle now stale …
+    /// assert!(pool.get(h).is_none());
+    /// assert_eq!(*r, "x"); // … but the guard still reads the value
+    /// ```
+    #[inline]
+    pub fn get(&self, handle: Handle) -> Option<Ref<'_, T>> {
+        let (page, slot, offset) = self.locate(handle)?;
+        let generation = handle.generation.get();
+        let mut cur = slot.state.load(Ordering::Relaxed);
+        loop {
+            let next = match state::acquire_ref(cur, generation) {
+                Ok(next) => next,
+                Err(RefError::Stale) => return None,
+                Err(RefError::Overflow) => panic!("lake::SharedPool::get: too many guards"),
+            };
+            match slot
+                .state
+                .compare_exchange_weak(cur, next, Ordering::Acquire, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    return Some(Ref {
+                        core: &self.core,
+                        page,
+                        slot,
+                        offset,
+                        _reads: PhantomData,
+                    })
+                }
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+
+    /// Whether `handle`'s value is in the pool (not removed).
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// let h = pool.insert(1);
+    /// assert!(pool.contains(h));
+    /// pool.remove(h);
+    /// assert!(!pool.contains(h));
+    /// ```
+    pub fn contains(&self, handle: Handle) -> bool {
+        self.locate(handle).is_some_and(|(_, slot, _)| {
+            let s = state::State::unpack(slot.state.load(Ordering::Acquire));
+            s.tag == state::Tag::Occupied && s.generation == handle.generation.get()
+        })
+    }
+
+    /// Removes `handle`'s value: `true` if it was there (the handle and its copies are stale
+    /// from now on), `false` if the handle was stale already.
+    ///
+    /// The value is dropped now if no [`Ref`] reads it, else by the last `Ref` to drop. (A
+    /// value cannot be *returned* while other threads may be reading it; this is
+    /// sharded-slab's choice, for the same reason.)
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// let h = pool.insert(1);
+    /// assert!(pool.remove(h));
+    /// assert!(!pool.remove(h));
+    /// assert_eq!(pool.len(), 0);
+    /// ```
+    #[inline]
+    pub fn remove(&self, handle: Handle) -> bool {
+        let Some((page, slot, offset)) = self.locate(handle) else {
+            return false;
+        };
+        let generation = handle.generation.get();
+        let mut cur = slot.state.load(Ordering::Relaxed);
+        loop {
+            let Some((next, drop_now)) = state::remove(cur, generation) else {
+                return false;
+            };
+            match slot
+                .state
+                .compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    if !drop_now {
+                        self.core.pending.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        // SAFETY: our CAS moved the slot from `Occupied(g, 0)` to `Owned(g)`:
+                        // the value is initialised, no `Ref` reads it (refs was 0, and `get`
+                        // cannot add one to an `Owned` word), so we are its only owner.
+                        unsafe { self.core.drop_and_vacate(page, slot, offset, generation) };
+                    }
+                    return true;
+                }
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+
+    /// A new value from `init`, owned by the returned guard; the slot goes back to the pool
+    /// (and the value is dropped) when the guard drops, unless it is turned into a handle
+    /// with [`SharedPoolBox::into_handle`].
+    ///
+    /// # Panics
+    /// If the pool is full (see [`try_acquire`](Self::try_acquire)), or if `init` panics (the
+    /// pool is unchanged then).
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::fixed(1);
+    /// {
+    ///     let mut buf = pool.acquire(Vec::new);
+    ///     buf.push(1u8);
+    ///     assert!(pool.try_insert(vec![]).is_err()); // the guard holds the only slot
+    /// }
+    /// assert!(pool.try_insert(vec![]).is_ok()); // returned on drop
+    /// ```
+    #[inline]
+    pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> SharedPoolBox<'_, T> {
+        match self.try_acquire(init) {
+            Ok(g) => g,
+            Err(_) => panic!("lake::SharedPool::acquire: the pool is full (use try_acquire)"),
+        }
+    }
+
+    /// Like [`acquire`](Self::acquire), but a full pool gives the new value back in [`Full`].
+    /// (`init` runs first, before a slot is looked for.)
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::fixed(0);
+    /// assert_eq!(pool.try_acquire(|| 3).unwrap_err().into_inner(), 3);
+    /// ```
+    #[inline]
+    pub fn try_acquire<F: FnOnce() -> T>(&self, init: F) -> Result<SharedPoolBox<'_, T>, Full<T>> {
+        let value = init();
+        let Some(c) = self.claim() else {
+            return Err(Full(value));
+        };
+        Ok(self.own(c, value))
+    }
+
+    /// Moves `value` into the claimed slot `c`, owned by a new guard.
+    pub(super) fn own<'a>(&'a self, c: Claim<'a, T>, value: T) -> SharedPoolBox<'a, T> {
+        // SAFETY: `c` is a claim (a cleared free bit of a vacant slot), so we are the slot's
+        // only owner and it holds no value (Slot invariant).
+        unsafe { c.slot.write(value) };
+        c.slot
+            .state
+            .store(state::owned(c.generation), Ordering::Release);
+        SharedPoolBox {
+            core: &self.core,
+            page: c.page,
+            slot: c.slot,
+            index: c.index,
+            offset: c.offset,
+            generation: c.generation,
+            _owns: PhantomData,
+        }
+    }
+
+    /// Gives back a claim that was not used (its slot is still `Vacant` with an unused
+    /// generation, so no generation step is needed).
+    #[cfg(feature = "async")]
+    pub(super) fn unclaim(&self, c: Claim<'_, T>) {
+        c.page.release(c.offset);
+        self.core.waiters.notify_one();
+    }
+
+    /// Whether a slot could ever become free: false for a fixed pool all of whose slots are
+    /// retired (or that has none). A growing pool can always add slots below `MAX_SLOTS`.
+    #[cfg(feature = "async")]
+    pub(super) fn can_ever_serve(&self) -> bool {
+        let max = if self.max_pages == 1 {
+            self.first as usize
+        } else {
+            MAX_SLOTS as usize
+        };
+        self.core.retired.load(Ordering::Relaxed) < max
+    }
+
+    #[cfg(feature = "async")]
+    pub(super) fn core(&self) -> &Core {
+        &self.core
+    }
+
+    /// Values in the pool: inserted and not removed, or held by a [`SharedPoolBox`]. (A
+    /// removed value still read by a [`Ref`] is not counted.)
+    ///
+    /// Computed from the free bitmaps (O(capacity / 64) loads, no counter on the fast path:
+    /// a shared counter would be a contended cache line in every insert and remove). Exact
+    /// when no other thread changes the pool meanwhile; a snapshot otherwise.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// let _g = pool.acquire(|| 1);
+    /// pool.insert(2);
+    /// assert_eq!(pool.len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.stats().live
+    }
+
+    /// Whether [`len`](Self::len) is 0 (same cost as `len`).
+    ///
+    /// ```
+    /// assert!(lake::SharedPool::<u8>::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Slots allocated (free, live, pending drop and retired).
+    ///
+    /// ```
+    /// assert_eq!(lake::SharedPool::<u8>::fixed(10).capacity(), 10);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.core.capacity.load(Ordering::Relaxed)
+    }
+
+    /// A snapshot of the pool's counters (each read atomically, not all at one instant).
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::fixed(4);
+    /// pool.insert(1);
+    /// let s = pool.stats();
+    /// assert_eq!((s.live, s.capacity, s.free, s.pages), (1, 4, 3, 1));
+    /// ```
+    pub fn stats(&self) -> SharedPoolStats {
+        let mut pages = 0;
+        let mut free = 0;
+        let mut capacity = 0;
+        for k in 0..self.max_pages {
+            if let Some(page) = self.page(k) {
+                pages += 1;
+                capacity += page.slots.len();
+                free += page.free_slots();
+            }
+        }
+        let retired = self.core.retired.load(Ordering::Relaxed);
+        let pending = self.core.pending.load(Ordering::Relaxed);
+        SharedPoolStats {
+            // Every slot whose bit is clear is live, retired, or a removed value awaiting its
+            // last reader (or, transiently, mid-claim or mid-vacate on another thread).
+            live: (capacity - free).saturating_sub(retired + pending),
+            capacity,
+            free,
+            pages,
+            retired,
+        }
+    }
+}
+
+impl<T> Default for SharedPool<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Drop for SharedPool<T> {
+    fn drop(&mut self) {
+        for page in &self.pages {
+            let p = page.load(Ordering::Acquire);
+            if !p.is_null() {
+                // SAFETY: made by `Box::into_raw` in `install`, installed once, freed only
+                // here; `&mut self` means no guard or `&Slot` into it is alive. Dropping the
+                // page drops every value still in it (`Slot::drop`).
+                drop(unsafe { Box::from_raw(p) });
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for SharedPool<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedPool")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Counters of a [`SharedPool`], from [`SharedPool::stats`].
+///
+/// ```
+/// let pool = lake::SharedPool::with_capacity(2);
+/// let h = pool.insert(1);
+/// pool.insert(2);
+/// pool.remove(h);
+/// let s = pool.stats();
+/// assert_eq!((s.live, s.free, s.retired), (1, 1, 0));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SharedPoolStats {
+    /// Values in the pool ([`SharedPool::len`]).
+    pub live: usize,
+    /// Slots allocated ([`SharedPool::capacity`]).
+    pub capacity: usize,
+    /// Slots free for the next insert (a scan of the bitmaps).
+    pub free: usize,
+    /// Pages allocated.
+    pub pages: usize,
+    /// Slots retired because their generation ran out.
+    pub retired: usize,
+}
+
+/// A guard reading a value in a [`SharedPool`], from [`SharedPool::get`]. The value is not
+/// dropped while a guard lives (if it is removed meanwhile, the last guard drops it).
+///
+/// `Send` and `Sync` when `T: Send + Sync` (the guard shares `&T`, and may drop the value).
+///
+/// ```
+/// let pool = lake::SharedPool::new();
+/// let h = pool.insert([1, 2, 3]);
+/// let a = pool.get(h).unwrap();
+/// let b = pool.get(h).unwrap(); // any number of readers
+/// assert_eq!(a[0] + b[2], 4);
+/// ```
+pub struct Ref<'a, T> {
+    core: &'a Core,
+    page: &'a Page<T>,
+    slot: &'a Slot<T>,
+    offset: u32,
+    /// Shares `&T` (the `Slot` alone only asks `T: Send`).
+    _reads: PhantomData<&'a T>,
+}
+
+impl<T> Deref for Ref<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: this guard is counted in the slot's `refs` (its CAS in `get`, Acquire, saw
+        // the value published), and the value is neither written nor dropped while `refs > 0`
+        // (Protocol 2–3); the borrow is tied to `&self`.
+        unsafe { &*self.slot.value_ptr() }
+    }
+}
+
+impl<T> Drop for Ref<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        let mut cur = self.slot.state.load(Ordering::Relaxed);
+        loop {
+            let (next, last) =
+                state::release_ref(cur).expect("a live Ref is counted in its slot's state");
+            match self.slot.state.compare_exchange_weak(
+                cur,
+                next,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    if last {
+                        self.core.pending.fetch_sub(1, Ordering::Relaxed);
+                        let generation = state::State::unpack(cur).generation;
+                        // SAFETY: our CAS moved `Removed(g, 1)` to `Owned(g)`: the value is
+                        // initialised, we were its last reader (Acquire saw the others' reads
+                        // finish), and `get` cannot add a reader to a non-`Occupied` word.
+                        unsafe {
+                            self.core
+                                .drop_and_vacate(self.page, self.slot, self.offset, generation)
+                        };
+                    }
+                    return;
+                }
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Ref").field(&**self).finish()
+    }
+}
+
+/// A value in a [`SharedPool`] slot owned by this guard, from [`SharedPool::acquire`]: the
+/// value is dropped and the slot returned when the guard drops.
+///
+/// `Send` exactly when `T: Send` (it owns the value, like a `Box`), `Sync` when
+/// `T: Send + Sync`.
+///
+/// ```
+/// let pool = lake::SharedPool::new();
+/// let mut g = pool.acquire(|| vec![1]);
+/// std::thread::scope(|s| {
+///     s.spawn(move || g.push(2)); // the guard moves to another thread and drops there
+/// });
+/// assert_eq!(pool.len(), 0);
+/// ```
+pub struct SharedPoolBox<'a, T> {
+    core: &'a Core,
+    page: &'a Page<T>,
+    slot: &'a Slot<T>,
+    index: u32,
+    offset: u32,
+    generation: u32,
+    /// Owns a `T` (the `Slot` alone only asks `T: Send` for sharing; `&guard` shares `&T`).
+    _owns: PhantomData<T>,
+}
+
+impl<T> SharedPoolBox<'_, T> {
+    /// Detaches the value into the pool: it stays, reachable through the returned handle,
+    /// until removed.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::new();
+    /// let h = pool.acquire(|| 5).into_handle();
+    /// assert_eq!(*pool.get(h).unwrap(), 5);
+    /// ```
+    pub fn into_handle(self) -> Handle {
+        let this = core::mem::ManuallyDrop::new(self);
+        // Release: publishes the guard's writes to readers that `get` the handle.
+        this.slot
+            .state
+            .store(state::occupied(this.generation), Ordering::Release);
+        handle(this.index, this.generation, this.core)
+    }
+}
+
+impl<T> Deref for SharedPoolBox<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: the slot is `Owned` by this guard (stored in `try_acquire`): initialised,
+        // and reached by nothing else (`get` only reads `Occupied` slots).
+        unsafe { &*self.slot.value_ptr() }
+    }
+}
+
+impl<T> DerefMut for SharedPoolBox<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
+        unsafe { &mut *self.slot.value_mut_ptr() }
+    }
+}
+
+impl<T> Drop for SharedPoolBox<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: the guard owns the `Owned(generation)` slot and its initialised value; the
+        // guard is going away, so no reference to the value remains.
+        unsafe {
+            self.core
+                .drop_and_vacate(self.page, self.slot, self.offset, self.generation)
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SharedPoolBox<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SharedPoolBox").field(&**self).finish()
+    }
+}
