@@ -56,3 +56,32 @@ fn handle_newtype_is_transparent_and_round_trips() {
     assert_eq!(SessionHandle::from_handle(h.handle()), h);
     assert_eq!(pool[h].0, 9);
 }
+
+#[test]
+fn shared_pools_take_and_return_the_generated_handle_across_threads() {
+    let conns: lake::SharedPool<Conn, ConnHandle> = lake::SharedPool::typed(8);
+    let handles: Vec<ConnHandle> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|t| {
+                let conns = &conns;
+                s.spawn(move || {
+                    conns.insert(Conn {
+                        fd: t,
+                        buf: vec![t as u8],
+                    })
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let fds: HashSet<i32> = handles.iter().map(|&h| conns.get(h).unwrap().fd).collect();
+    assert_eq!(fds, HashSet::from([0, 1]));
+    let guarded: ConnHandle = conns
+        .acquire(|| Conn {
+            fd: 9,
+            buf: Vec::new(),
+        })
+        .into_handle();
+    assert!(conns.remove(guarded));
+    assert!(conns.get(guarded).is_none(), "stale after remove");
+}

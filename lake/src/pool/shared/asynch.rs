@@ -7,6 +7,7 @@ use core::task::{Context, Poll};
 
 use super::pool::Claim;
 use super::{SharedPool, SharedPoolBox};
+use crate::pool::Handle;
 
 /// Why [`SharedPool::acquire_async`] failed.
 ///
@@ -39,7 +40,7 @@ impl fmt::Display for AcquireError {
 
 impl std::error::Error for AcquireError {}
 
-impl<T> SharedPool<T> {
+impl<T, K> SharedPool<T, K> {
     /// Waits for a free slot (only a full fixed pool ever waits; a growing pool grows), then
     /// runs `init` and returns its value in a guard, like [`acquire`](Self::acquire).
     ///
@@ -61,7 +62,7 @@ impl<T> SharedPool<T> {
     ///     assert_eq!(waiter.join().unwrap(), 2);
     /// });
     /// ```
-    pub fn acquire_async<F: FnOnce() -> T>(&self, init: F) -> AcquireAsync<'_, T, F> {
+    pub fn acquire_async<F: FnOnce() -> T>(&self, init: F) -> AcquireAsync<'_, T, F, K> {
         AcquireAsync {
             pool: self,
             init: Some(init),
@@ -105,17 +106,17 @@ impl<T> SharedPool<T> {
 /// assert_eq!(*pollster::block_on(fut).unwrap(), 1);
 /// ```
 #[must_use = "futures do nothing unless awaited"]
-pub struct AcquireAsync<'a, T, F> {
-    pool: &'a SharedPool<T>,
+pub struct AcquireAsync<'a, T, F, K = Handle> {
+    pool: &'a SharedPool<T, K>,
     init: Option<F>,
     /// Our entry in the waiter queue, once registered.
     id: Option<u64>,
 }
 
 // No pin projection: `init` is moved out by value, never pinned.
-impl<T, F> Unpin for AcquireAsync<'_, T, F> {}
+impl<T, F, K> Unpin for AcquireAsync<'_, T, F, K> {}
 
-impl<T, F> fmt::Debug for AcquireAsync<'_, T, F> {
+impl<T, F, K> fmt::Debug for AcquireAsync<'_, T, F, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AcquireAsync")
             .field("waiting", &self.id.is_some())
@@ -123,7 +124,7 @@ impl<T, F> fmt::Debug for AcquireAsync<'_, T, F> {
     }
 }
 
-impl<T, F> AcquireAsync<'_, T, F> {
+impl<T, F, K> AcquireAsync<'_, T, F, K> {
     /// Leaves the waiter queue (served or failed).
     fn leave(&mut self) {
         if let Some(id) = self.id.take() {
@@ -133,12 +134,12 @@ impl<T, F> AcquireAsync<'_, T, F> {
 }
 
 /// Gives a claimed slot back if `init` panics.
-struct Unclaim<'a, T> {
-    pool: &'a SharedPool<T>,
+struct Unclaim<'a, T, K> {
+    pool: &'a SharedPool<T, K>,
     claim: Option<Claim<'a, T>>,
 }
 
-impl<T> Drop for Unclaim<'_, T> {
+impl<T, K> Drop for Unclaim<'_, T, K> {
     fn drop(&mut self) {
         if let Some(c) = self.claim.take() {
             self.pool.unclaim(c);
@@ -146,8 +147,8 @@ impl<T> Drop for Unclaim<'_, T> {
     }
 }
 
-impl<'a, T, F: FnOnce() -> T> Future for AcquireAsync<'a, T, F> {
-    type Output = Result<SharedPoolBox<'a, T>, AcquireError>;
+impl<'a, T, F: FnOnce() -> T, K> Future for AcquireAsync<'a, T, F, K> {
+    type Output = Result<SharedPoolBox<'a, T, K>, AcquireError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
@@ -188,7 +189,7 @@ impl<'a, T, F: FnOnce() -> T> Future for AcquireAsync<'a, T, F> {
     }
 }
 
-impl<T, F> Drop for AcquireAsync<'_, T, F> {
+impl<T, F, K> Drop for AcquireAsync<'_, T, F, K> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
             // Cancelled while waiting: a wake-up meant for us goes to the next waiter.

@@ -33,7 +33,7 @@ use core::ptr;
 use super::page::{Page, Slot};
 use super::state::{self, RefError, MAX_PAGES};
 use crate::math::generation::MAX_SLOTS;
-use crate::pool::{Full, Handle};
+use crate::pool::{Full, Handle, PoolKey, Pooled};
 use crate::sync::{AtomicPtr, AtomicUsize, Ordering};
 
 /// Slots of the first page of [`SharedPool::new`].
@@ -83,7 +83,7 @@ const DEFAULT_FIRST_PAGE: u32 = 32;
 /// assert!(pool.remove(handles[2]));
 /// assert!(pool.get(handles[2]).is_none()); // stale
 /// ```
-pub struct SharedPool<T> {
+pub struct SharedPool<T, K = Handle> {
     /// Page `k` (`first << k` slots), null until installed.
     pages: [AtomicPtr<Page<T>>; MAX_PAGES],
     /// Slots of page 0.
@@ -97,6 +97,8 @@ pub struct SharedPool<T> {
     /// `Send + Sync` for any `T`), and shares `&T` between threads through `Ref`: so `Send`
     /// iff `T: Send`, `Sync` iff `T: Send + Sync` (see `Slot`'s `Sync` impl).
     _owns: PhantomData<(Box<Page<T>>, T)>,
+    /// Keys are only converted to and from [`Handle`] (see [`PoolKey`]).
+    _key: PhantomData<fn(K) -> K>,
 }
 
 /// Pool ids of shared pools start high so that, in debug builds, a `Pool` handle used with a
@@ -227,29 +229,6 @@ pub(super) struct Claim<'a, T> {
 }
 
 impl<T> SharedPool<T> {
-    fn build(first: u32, max_pages: usize, install_first: bool) -> Self {
-        let pool = SharedPool {
-            pages: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
-            first,
-            max_pages,
-            core: Core {
-                max_generation: u32::MAX,
-                pending: AtomicUsize::new(0),
-                capacity: AtomicUsize::new(0),
-                retired: AtomicUsize::new(0),
-                #[cfg(debug_assertions)]
-                id: next_pool_id(),
-                #[cfg(feature = "async")]
-                waiters: super::waiters::Waiters::new(),
-            },
-            _owns: PhantomData,
-        };
-        if install_first && first > 0 {
-            pool.install(0);
-        }
-        pool
-    }
-
     /// An empty growing pool; its first page (32 slots) is allocated on first use.
     ///
     /// ```
@@ -295,6 +274,68 @@ impl<T> SharedPool<T> {
             "lake::SharedPool::fixed: {slots} slots requested, at most {MAX_SLOTS} supported"
         );
         Self::build(slots as u32, 1, true)
+    }
+}
+
+impl<T: Pooled> SharedPool<T, T::Handle> {
+    /// A growing pool with `slots` slots whose handles are `T`'s own handle type (see
+    /// [`Pooled`]); as [`with_capacity`](SharedPool::with_capacity) otherwise.
+    ///
+    /// ```
+    /// use lake::pool::{Handle, PoolKey, Pooled, SharedPool};
+    ///
+    /// struct Job(u32);
+    /// #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    /// struct JobHandle(Handle);
+    /// impl PoolKey for JobHandle {
+    ///     fn from_handle(h: Handle) -> Self { JobHandle(h) }
+    ///     fn handle(self) -> Handle { self.0 }
+    /// }
+    /// impl Pooled for Job { type Handle = JobHandle; }
+    ///
+    /// let jobs = SharedPool::typed(4);
+    /// let h: JobHandle = jobs.insert(Job(7));
+    /// assert_eq!(jobs.get(h).map(|j| j.0), Some(7));
+    /// ```
+    pub fn typed(slots: usize) -> Self {
+        SharedPool::keyed(slots)
+    }
+}
+
+impl<T, K> SharedPool<T, K> {
+    /// A growing pool with `slots` slots that hands out keys of type `K` (see [`PoolKey`]).
+    ///
+    /// ```
+    /// let pool: lake::SharedPool<u8, lake::Handle> = lake::SharedPool::keyed(3);
+    /// assert_eq!(pool.capacity(), 3);
+    /// ```
+    pub fn keyed(slots: usize) -> Self {
+        let first = slots.clamp(1, MAX_SLOTS as usize) as u32;
+        Self::build(first, MAX_PAGES, true)
+    }
+
+    fn build(first: u32, max_pages: usize, install_first: bool) -> Self {
+        let pool = SharedPool {
+            pages: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            first,
+            max_pages,
+            core: Core {
+                max_generation: u32::MAX,
+                pending: AtomicUsize::new(0),
+                capacity: AtomicUsize::new(0),
+                retired: AtomicUsize::new(0),
+                #[cfg(debug_assertions)]
+                id: next_pool_id(),
+                #[cfg(feature = "async")]
+                waiters: super::waiters::Waiters::new(),
+            },
+            _owns: PhantomData,
+            _key: PhantomData,
+        };
+        if install_first && first > 0 {
+            pool.install(0);
+        }
+        pool
     }
 
     /// Sets the last generation a slot may reach before it is retired (default `u32::MAX`).
@@ -410,7 +451,10 @@ impl<T> SharedPool<T> {
     /// assert_eq!(*pool.get(h).unwrap(), 7);
     /// ```
     #[inline]
-    pub fn insert(&self, value: T) -> Handle {
+    pub fn insert(&self, value: T) -> K
+    where
+        K: PoolKey,
+    {
         match self.try_insert(value) {
             Ok(h) => h,
             Err(_) => panic!("lake::SharedPool::insert: the pool is full (use try_insert)"),
@@ -425,7 +469,10 @@ impl<T> SharedPool<T> {
     /// assert_eq!(pool.try_insert(2).unwrap_err().into_inner(), 2);
     /// ```
     #[inline]
-    pub fn try_insert(&self, value: T) -> Result<Handle, Full<T>> {
+    pub fn try_insert(&self, value: T) -> Result<K, Full<T>>
+    where
+        K: PoolKey,
+    {
         let Some(c) = self.claim() else {
             return Err(Full(value));
         };
@@ -435,7 +482,7 @@ impl<T> SharedPool<T> {
         c.slot
             .state
             .store(state::occupied(c.generation), Ordering::Release);
-        Ok(handle(c.index, c.generation, &self.core))
+        Ok(K::from_handle(handle(c.index, c.generation, &self.core)))
     }
 
     /// A guard reading the value of `handle`, or `None` if the handle is stale. The value is
@@ -453,7 +500,11 @@ impl<T> SharedPool<T> {
     /// assert_eq!(*r, "x"); // … but the guard still reads the value
     /// ```
     #[inline]
-    pub fn get(&self, handle: Handle) -> Option<Ref<'_, T>> {
+    pub fn get(&self, key: K) -> Option<Ref<'_, T>>
+    where
+        K: PoolKey,
+    {
+        let handle = key.handle();
         let (page, slot, offset) = self.locate(handle)?;
         let generation = handle.generation.get();
         let mut cur = slot.state.load(Ordering::Relaxed);
@@ -490,7 +541,11 @@ impl<T> SharedPool<T> {
     /// pool.remove(h);
     /// assert!(!pool.contains(h));
     /// ```
-    pub fn contains(&self, handle: Handle) -> bool {
+    pub fn contains(&self, key: K) -> bool
+    where
+        K: PoolKey,
+    {
+        let handle = key.handle();
         self.locate(handle).is_some_and(|(_, slot, _)| {
             let s = state::State::unpack(slot.state.load(Ordering::Acquire));
             s.tag == state::Tag::Occupied && s.generation == handle.generation.get()
@@ -512,7 +567,11 @@ impl<T> SharedPool<T> {
     /// assert_eq!(pool.len(), 0);
     /// ```
     #[inline]
-    pub fn remove(&self, handle: Handle) -> bool {
+    pub fn remove(&self, key: K) -> bool
+    where
+        K: PoolKey,
+    {
+        let handle = key.handle();
         let Some((page, slot, offset)) = self.locate(handle) else {
             return false;
         };
@@ -560,7 +619,7 @@ impl<T> SharedPool<T> {
     /// assert!(pool.try_insert(vec![]).is_ok()); // returned on drop
     /// ```
     #[inline]
-    pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> SharedPoolBox<'_, T> {
+    pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> SharedPoolBox<'_, T, K> {
         match self.try_acquire(init) {
             Ok(g) => g,
             Err(_) => panic!("lake::SharedPool::acquire: the pool is full (use try_acquire)"),
@@ -575,7 +634,10 @@ impl<T> SharedPool<T> {
     /// assert_eq!(pool.try_acquire(|| 3).unwrap_err().into_inner(), 3);
     /// ```
     #[inline]
-    pub fn try_acquire<F: FnOnce() -> T>(&self, init: F) -> Result<SharedPoolBox<'_, T>, Full<T>> {
+    pub fn try_acquire<F: FnOnce() -> T>(
+        &self,
+        init: F,
+    ) -> Result<SharedPoolBox<'_, T, K>, Full<T>> {
         let value = init();
         let Some(c) = self.claim() else {
             return Err(Full(value));
@@ -584,7 +646,7 @@ impl<T> SharedPool<T> {
     }
 
     /// Moves `value` into the claimed slot `c`, owned by a new guard.
-    pub(super) fn own<'a>(&'a self, c: Claim<'a, T>, value: T) -> SharedPoolBox<'a, T> {
+    pub(super) fn own<'a>(&'a self, c: Claim<'a, T>, value: T) -> SharedPoolBox<'a, T, K> {
         // SAFETY: `c` is a claim (a cleared free bit of a vacant slot), so we are the slot's
         // only owner and it holds no value (Slot invariant).
         unsafe { c.slot.write(value) };
@@ -599,6 +661,7 @@ impl<T> SharedPool<T> {
             offset: c.offset,
             generation: c.generation,
             _owns: PhantomData,
+            _key: PhantomData,
         }
     }
 
@@ -701,7 +764,7 @@ impl<T> Default for SharedPool<T> {
     }
 }
 
-impl<T> Drop for SharedPool<T> {
+impl<T, K> Drop for SharedPool<T, K> {
     fn drop(&mut self) {
         for page in &self.pages {
             let p = page.load(Ordering::Acquire);
@@ -715,7 +778,7 @@ impl<T> Drop for SharedPool<T> {
     }
 }
 
-impl<T> fmt::Debug for SharedPool<T> {
+impl<T, K> fmt::Debug for SharedPool<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedPool")
             .field("len", &self.len())
@@ -835,7 +898,7 @@ impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
 /// });
 /// assert_eq!(pool.len(), 0);
 /// ```
-pub struct SharedPoolBox<'a, T> {
+pub struct SharedPoolBox<'a, T, K = Handle> {
     core: &'a Core,
     page: &'a Page<T>,
     slot: &'a Slot<T>,
@@ -844,9 +907,11 @@ pub struct SharedPoolBox<'a, T> {
     generation: u32,
     /// Owns a `T` (the `Slot` alone only asks `T: Send` for sharing; `&guard` shares `&T`).
     _owns: PhantomData<T>,
+    /// The key type `into_handle` returns.
+    _key: PhantomData<fn() -> K>,
 }
 
-impl<T> SharedPoolBox<'_, T> {
+impl<T, K: PoolKey> SharedPoolBox<'_, T, K> {
     /// Detaches the value into the pool: it stays, reachable through the returned handle,
     /// until removed.
     ///
@@ -855,17 +920,17 @@ impl<T> SharedPoolBox<'_, T> {
     /// let h = pool.acquire(|| 5).into_handle();
     /// assert_eq!(*pool.get(h).unwrap(), 5);
     /// ```
-    pub fn into_handle(self) -> Handle {
+    pub fn into_handle(self) -> K {
         let this = core::mem::ManuallyDrop::new(self);
         // Release: publishes the guard's writes to readers that `get` the handle.
         this.slot
             .state
             .store(state::occupied(this.generation), Ordering::Release);
-        handle(this.index, this.generation, this.core)
+        K::from_handle(handle(this.index, this.generation, this.core))
     }
 }
 
-impl<T> Deref for SharedPoolBox<'_, T> {
+impl<T, K> Deref for SharedPoolBox<'_, T, K> {
     type Target = T;
 
     #[inline]
@@ -876,7 +941,7 @@ impl<T> Deref for SharedPoolBox<'_, T> {
     }
 }
 
-impl<T> DerefMut for SharedPoolBox<'_, T> {
+impl<T, K> DerefMut for SharedPoolBox<'_, T, K> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
@@ -884,7 +949,7 @@ impl<T> DerefMut for SharedPoolBox<'_, T> {
     }
 }
 
-impl<T> Drop for SharedPoolBox<'_, T> {
+impl<T, K> Drop for SharedPoolBox<'_, T, K> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: the guard owns the `Owned(generation)` slot and its initialised value; the
@@ -896,7 +961,7 @@ impl<T> Drop for SharedPoolBox<'_, T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for SharedPoolBox<'_, T> {
+impl<T: fmt::Debug, K> fmt::Debug for SharedPoolBox<'_, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("SharedPoolBox").field(&**self).finish()
     }

@@ -4,7 +4,7 @@
 //! the pool full registers here, and a thread that frees a slot takes the lock only if the
 //! waiter count is non-zero. `insert`, `get`, `remove`, guards and `acquire_async` on a pool
 //! with room never touch it. (A lock-free intrusive waiter list with cancellation was not
-//! done in the time available; see `IMPLEMENTATION-section.md`.)
+//! done in the time available; see IMPLEMENTATION.md §5.)
 //!
 //! **No lost wake-up.** A waiter increments `count` (under the lock) and then, after a SeqCst
 //! fence, tries to claim a slot once more; a freer sets the free bit and then, after a SeqCst
