@@ -251,7 +251,10 @@ fn loom_global_free_races_with_alloc() {
     loom::model(|| {
         let m = Model::new();
         let region = m.lake.begin_region().unwrap();
-        let first = m.alloc(8); // installs slot 0 before the race
+        // Allocated (installing slot 0) before the other thread exists, so that the other
+        // thread's blocks can land above it with a single preemption; written only after the
+        // spawn, so the spawn does not order these writes before the other thread's.
+        let a = m.alloc(16);
         let other = m.clone();
         let t = thread::spawn(move || {
             let b = other.write(other.alloc(16), 0xA1);
@@ -259,14 +262,13 @@ fn loom_global_free_races_with_alloc() {
             other.dealloc(b2.0);
             b
         });
-        let a = m.write(m.alloc(16), 0xB1);
+        let a = m.write(a, 0xB1);
         m.dealloc(a.0);
         let c = m.write(m.alloc(24), 0xB2);
         let b = t.join().unwrap();
         m.check_live(&[b, c]);
         m.dealloc(c.0);
         m.dealloc(b.0);
-        m.dealloc(first);
         // SAFETY: no block is used after this line, and the other thread is joined.
         unsafe { region.end() };
     });
@@ -282,14 +284,15 @@ fn loom_global_realloc_races_with_alloc() {
     loom::model(|| {
         let m = Model::new();
         let region = m.lake.begin_region().unwrap();
-        let _first = m.alloc(8); // installs slot 0 before the race
+        // Allocated before the spawn and written after it, as in the model above.
+        let a = m.alloc(16);
         let other = m.clone();
         let t = thread::spawn(move || {
             let b = other.write(other.alloc(16), 0xA1);
             other.dealloc(b.0);
             other.write(other.alloc(8), 0xA2)
         });
-        let a = m.write(m.alloc(16), 0xB1);
+        let a = m.write(a, 0xB1);
         let grown = m.realloc(a.0, 32);
         // Moved or not, the first 16 bytes are the old block's.
         m.check((Block { size: 16, ..grown }, 0xB1));
