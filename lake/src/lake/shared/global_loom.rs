@@ -22,7 +22,7 @@ use std::sync::Mutex as StdMutex;
 use std::vec::Vec;
 
 use loom::cell::UnsafeCell;
-use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom::thread;
 
@@ -255,14 +255,22 @@ fn loom_global_free_races_with_alloc() {
         // thread's blocks can land above it with a single preemption; written only after the
         // spawn, so the spawn does not order these writes before the other thread's.
         let a = m.alloc(16);
+        // Set once the other thread's live block `b` lies above `a`. Loom's bounded search
+        // rarely lets this thread's `Relaxed` cursor load see the other thread's bump unless an
+        // edge orders them; the flag adds that edge in some executions without ordering the
+        // accesses the model checks (`b2` is written after it).
+        let b_is_live = Arc::new(AtomicBool::new(false));
         let other = m.clone();
+        let flag = b_is_live.clone();
         let t = thread::spawn(move || {
             let b = other.write(other.alloc(16), 0xA1);
+            flag.store(true, Ordering::Release);
             let b2 = other.write(other.alloc(8), 0xA2);
             other.dealloc(b2.0);
             b
         });
         let a = m.write(a, 0xB1);
+        let _ = b_is_live.load(Ordering::Acquire);
         m.dealloc(a.0);
         let c = m.write(m.alloc(24), 0xB2);
         let b = t.join().unwrap();
@@ -286,13 +294,19 @@ fn loom_global_realloc_races_with_alloc() {
         let region = m.lake.begin_region().unwrap();
         // Allocated before the spawn and written after it, as in the model above.
         let a = m.alloc(16);
+        // As in the model above: set once `b2` is live (and written) above `a`.
+        let b2_is_live = Arc::new(AtomicBool::new(false));
         let other = m.clone();
+        let flag = b2_is_live.clone();
         let t = thread::spawn(move || {
             let b = other.write(other.alloc(16), 0xA1);
             other.dealloc(b.0);
-            other.write(other.alloc(8), 0xA2)
+            let b2 = other.write(other.alloc(8), 0xA2);
+            flag.store(true, Ordering::Release);
+            b2
         });
         let a = m.write(a, 0xB1);
+        let _ = b2_is_live.load(Ordering::Acquire);
         let grown = m.realloc(a.0, 32);
         // Moved or not, the first 16 bytes are the old block's.
         m.check((Block { size: 16, ..grown }, 0xB1));
