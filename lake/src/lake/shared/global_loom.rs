@@ -255,10 +255,10 @@ fn loom_global_free_races_with_alloc() {
         // thread's blocks can land above it with a single preemption; written only after the
         // spawn, so the spawn does not order these writes before the other thread's.
         let a = m.alloc(16);
-        // Set once the other thread's live block `b` lies above `a`. Loom's bounded search
-        // rarely lets this thread's `Relaxed` cursor load see the other thread's bump unless an
-        // edge orders them; the flag adds that edge in some executions without ordering the
-        // accesses the model checks (`b2` is written after it).
+        // Set once the other thread's live block `b` lies above `a`. Without this edge, loom's
+        // bounded search (`LOOM_MAX_PREEMPTIONS=2`) never reached an execution in which this
+        // thread's free reads a cursor above `b` (a free that skips the last-block test went
+        // unnoticed). The flag orders only `b`'s allocation and write, not `b2`, `a` or `c`.
         let b_is_live = Arc::new(AtomicBool::new(false));
         let other = m.clone();
         let flag = b_is_live.clone();
