@@ -11,13 +11,103 @@
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::fmt;
-use core::hint::spin_loop;
 use core::mem::ManuallyDrop;
 use core::ptr::{self, null_mut};
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 use std::alloc::System;
 
+use self::atomics::{AtomicBool, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 use crate::math::bump::{bump_up, is_last, resize_last, CURSOR_LIMIT};
+
+/// `core`'s atomics, or loom's under `cfg(loom)` so that the models in `global_loom.rs` can
+/// explore this protocol. Local rather than `crate::sync`: the normal build needs `core`'s
+/// `const` constructors (the lake lives in a `static`), and loom's are not `const`, so
+/// [`GlobalLake::with_chunk_sizes`] has a second, non-`const` body under loom anyway.
+mod atomics {
+    #[cfg(not(loom))]
+    pub(super) use core::sync::atomic::{
+        AtomicBool, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering,
+    };
+    #[cfg(loom)]
+    pub(super) use loom::sync::atomic::{
+        AtomicBool, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering,
+    };
+
+    /// Empties a slot's base through `&mut` (no other thread can see the lake).
+    #[cfg(not(loom))]
+    pub(super) fn take(base: &mut AtomicPtr<u8>) -> *mut u8 {
+        core::mem::replace(base.get_mut(), core::ptr::null_mut())
+    }
+
+    /// Empties a slot's base through `&mut` (no other thread can see the lake).
+    #[cfg(loom)]
+    pub(super) fn take(base: &mut AtomicPtr<u8>) -> *mut u8 {
+        base.with_mut(|base| core::mem::replace(base, core::ptr::null_mut()))
+    }
+
+    /// One round of waiting for the growth lock. Under loom every round yields, so a model
+    /// whose lock holder is descheduled still terminates.
+    #[cfg(not(loom))]
+    pub(super) fn backoff(spins: &mut u32) {
+        if *spins < 64 {
+            *spins += 1;
+            core::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+
+    /// One round of waiting for the growth lock. Under loom every round yields, so a model
+    /// whose lock holder is descheduled still terminates.
+    #[cfg(loom)]
+    pub(super) fn backoff(_spins: &mut u32) {
+        loom::hint::spin_loop();
+    }
+}
+
+/// Chunk memory: `System` normally; under loom `loom::alloc`, which forwards to the global
+/// allocator (`System` in the lib tests) and tracks leaks, so a model ends with an error if a
+/// chunk is never freed.
+mod chunk_memory {
+    use core::alloc::Layout;
+
+    /// # Safety
+    ///
+    /// `layout` has a non-zero size.
+    #[cfg(not(loom))]
+    pub(super) unsafe fn alloc(layout: Layout) -> *mut u8 {
+        use core::alloc::GlobalAlloc;
+        // SAFETY: non-zero size (the caller's contract).
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    /// # Safety
+    ///
+    /// `ptr` came from [`alloc`] with `layout` and is not freed yet.
+    #[cfg(not(loom))]
+    pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
+        use core::alloc::GlobalAlloc;
+        // SAFETY: the caller's contract.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    /// # Safety
+    ///
+    /// `layout` has a non-zero size.
+    #[cfg(loom)]
+    pub(super) unsafe fn alloc(layout: Layout) -> *mut u8 {
+        // SAFETY: non-zero size (the caller's contract).
+        unsafe { loom::alloc::alloc(layout) }
+    }
+
+    /// # Safety
+    ///
+    /// `ptr` came from [`alloc`] with `layout` and is not freed yet.
+    #[cfg(loom)]
+    pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract.
+        unsafe { loom::alloc::dealloc(ptr, layout) }
+    }
+}
 
 /// Number of chunk slots. A request that finds every slot occupied is served by `System`.
 const SLOTS: usize = 32;
@@ -173,7 +263,14 @@ impl GlobalLake {
     /// static LAKE: GlobalLake = GlobalLake::new();
     /// assert!(!LAKE.in_region());
     /// ```
+    #[cfg(not(loom))]
     pub const fn new() -> Self {
+        Self::with_chunk_sizes(DEFAULT_FIRST, DEFAULT_MAX)
+    }
+
+    /// [`new`](Self::new) under loom, whose atomics are not `const`.
+    #[cfg(loom)]
+    pub fn new() -> Self {
         Self::with_chunk_sizes(DEFAULT_FIRST, DEFAULT_MAX)
     }
 
@@ -198,17 +295,32 @@ impl GlobalLake {
     ///     region.end();
     /// }
     /// ```
+    #[cfg(not(loom))]
     pub const fn with_chunk_sizes(first: usize, max: usize) -> Self {
-        let first = clamp_chunk(first);
-        let max = clamp_chunk(max);
-        let max = if max < first { first } else { max };
-        // Both are powers of two, so `max / first` is one too.
-        let max_shift = (max / first).trailing_zeros();
+        let (first, max_shift) = chunk_sizes(first, max);
         Self {
             state: AtomicU8::new(IDLE),
             current: AtomicUsize::new(NO_CHUNK),
             bases: [const { AtomicPtr::new(null_mut()) }; SLOTS],
             cursors: [const { AtomicUsize::new(0) }; SLOTS],
+            occupied: AtomicU32::new(0),
+            growing: AtomicBool::new(false),
+            regions_ended: AtomicUsize::new(0),
+            first,
+            max_shift,
+        }
+    }
+
+    /// [`with_chunk_sizes`](Self::with_chunk_sizes) under loom, whose atomics are not `const`:
+    /// the same fields with the same initial values.
+    #[cfg(loom)]
+    pub fn with_chunk_sizes(first: usize, max: usize) -> Self {
+        let (first, max_shift) = chunk_sizes(first, max);
+        Self {
+            state: AtomicU8::new(IDLE),
+            current: AtomicUsize::new(NO_CHUNK),
+            bases: core::array::from_fn(|_| AtomicPtr::new(null_mut())),
+            cursors: core::array::from_fn(|_| AtomicUsize::new(0)),
             occupied: AtomicU32::new(0),
             growing: AtomicBool::new(false),
             regions_ended: AtomicUsize::new(0),
@@ -429,7 +541,7 @@ impl GlobalLake {
             .find(|&s| occupied & (1 << s) == 0 && self.capacity(s) >= layout.size())?;
         let chunk = Layout::from_size_align(self.capacity(slot), CHUNK_ALIGN).ok()?;
         // SAFETY: `chunk` has a non-zero size (`capacity >= MIN_CHUNK`).
-        let base = unsafe { System.alloc(chunk) };
+        let base = unsafe { chunk_memory::alloc(chunk) };
         if base.is_null() {
             return None;
         }
@@ -489,12 +601,7 @@ impl GlobalLake {
             .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
             .is_err()
         {
-            if spins < 64 {
-                spins += 1;
-                spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
+            atomics::backoff(&mut spins);
         }
         SpinGuard(&self.growing)
     }
@@ -527,7 +634,7 @@ impl GlobalLake {
             // this address to the lake (see `slot_of`).
             self.bases[slot].store(null_mut(), Ordering::Release);
             self.occupied.fetch_and(!(1u32 << slot), Ordering::Release);
-            // SAFETY: `base` came from `System.alloc` with this slot's layout in `grow` (slot
+            // SAFETY: `base` came from `chunk_memory::alloc` with this slot's layout in `grow` (slot
             // capacities never change); it was in the table exactly once and is now out of it;
             // the caller guarantees no block in it is used again.
             unsafe { free_chunk(base, self.capacity(slot)) };
@@ -536,17 +643,46 @@ impl GlobalLake {
     }
 }
 
+#[cfg(all(test, loom))]
+impl GlobalLake {
+    /// `(start, end)` of every installed chunk, by slot (for the models in `global_loom.rs`;
+    /// called when no other thread grows or ends a region).
+    pub(super) fn chunk_ranges(&self) -> std::vec::Vec<(usize, usize)> {
+        let mut ranges = std::vec::Vec::new();
+        let mut mask = self.occupied.load(Ordering::Acquire);
+        while mask != 0 {
+            let slot = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let base = self.bases[slot].load(Ordering::Acquire);
+            assert!(!base.is_null(), "slot {slot} is marked occupied but empty");
+            ranges.push((base.addr(), base.addr() + self.capacity(slot)));
+        }
+        ranges
+    }
+}
+
 /// Returns a chunk of `capacity` bytes at `base` to `System`.
 ///
 /// # Safety
 ///
-/// `base` was returned by `System.alloc` with `Layout::from_size_align(capacity, CHUNK_ALIGN)`,
+/// `base` was returned by `chunk_memory::alloc` with
+/// `Layout::from_size_align(capacity, CHUNK_ALIGN)`,
 /// is not freed yet, and nothing uses it afterwards.
 unsafe fn free_chunk(base: *mut u8, capacity: usize) {
     if let Ok(layout) = Layout::from_size_align(capacity, CHUNK_ALIGN) {
         // SAFETY: the caller's contract; the layout is the one the chunk was allocated with.
-        unsafe { System.dealloc(base, layout) };
+        unsafe { chunk_memory::dealloc(base, layout) };
     }
+}
+
+/// `(first, max_shift)` for [`GlobalLake::with_chunk_sizes`]: both sizes clamped, `max` to at
+/// least `first`.
+const fn chunk_sizes(first: usize, max: usize) -> (usize, u32) {
+    let first = clamp_chunk(first);
+    let max = clamp_chunk(max);
+    let max = if max < first { first } else { max };
+    // Both are powers of two, so `max / first` is one too.
+    (first, (max / first).trailing_zeros())
 }
 
 /// Rounds a chunk size up to a power of two in `MIN_CHUNK..=MAX_CHUNK`.
@@ -590,7 +726,7 @@ impl Drop for GlobalLake {
     /// blocks must not be used after the lake is gone, as with any allocator value.)
     fn drop(&mut self) {
         for slot in 0..SLOTS {
-            let base = core::mem::replace(self.bases[slot].get_mut(), null_mut());
+            let base = atomics::take(&mut self.bases[slot]);
             if !base.is_null() {
                 // SAFETY: `&mut self`: no region token and no other thread can use the lake;
                 // `base` was allocated by `grow` with this slot's layout and is freed once
@@ -598,7 +734,7 @@ impl Drop for GlobalLake {
                 unsafe { free_chunk(base, self.capacity(slot)) };
             }
         }
-        *self.occupied.get_mut() = 0;
+        self.occupied.store(0, Ordering::Relaxed);
     }
 }
 

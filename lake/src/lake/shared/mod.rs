@@ -21,6 +21,8 @@ mod sync_lake;
 pub(crate) mod typed;
 
 #[cfg(all(test, loom))]
+mod global_loom;
+#[cfg(all(test, loom))]
 mod loom_models;
 
 #[cfg(feature = "std")]
