@@ -40,10 +40,22 @@ mod lake;
 mod math;
 pub mod pool;
 mod sync;
+pub mod wire;
+
+#[doc(hidden)]
+pub mod __private;
 
 pub use crate::error::{AllocError, DropletError, RewindError};
 pub use crate::lake::*;
-pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolStats, Recycle};
+pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
+
+pub use crate::wire::endian::{be, le};
+
+/// Makes a `#[repr(C)]` struct a zero-copy packet header; see [`wire`].
+pub use lake_derive::packet;
+/// Derives lake-allocation constructors, typed pool handles, or packet views; see
+/// [`lake_derive`](https://docs.rs/lake-derive) and [`wire`].
+pub use lake_derive::LakeAlloc;
 
 /// Re-exported so users name the same `Allocator` trait the lake implements.
 pub use allocator_api2;

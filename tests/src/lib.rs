@@ -3,6 +3,8 @@
 //! Known lake bugs are pinned by tests marked `#[ignore = "BUG(lake): ..."]`; run them with
 //! `cargo test -p lake-tests -- --ignored`. Remove the `ignore` once the bug is fixed.
 
+pub mod wire_protocols;
+
 use std::cell::RefCell;
 
 use lake::LakeStats;

@@ -4,7 +4,7 @@ use core::fmt;
 use core::ops::{Deref, DerefMut};
 
 use super::slot::{Slot, GUARDED, OCCUPIED};
-use super::{Handle, Pool};
+use super::{Handle, Pool, PoolKey};
 
 /// A value in a [`Pool`] slot, owned by this guard: the slot goes back to the pool (and the
 /// value is dropped, or recycled by a recycling pool) when the guard is dropped.
@@ -24,15 +24,15 @@ use super::{Handle, Pool};
 /// drop(g);
 /// assert_eq!(pool.len(), 0);
 /// ```
-pub struct PoolBox<'a, T> {
-    pool: &'a Pool<T>,
+pub struct PoolBox<'a, T, K: PoolKey = Handle> {
+    pool: &'a Pool<T, K>,
     slot: &'a Slot<T>,
     index: u32,
 }
 
-impl<'a, T> PoolBox<'a, T> {
+impl<'a, T, K: PoolKey> PoolBox<'a, T, K> {
     /// Wraps the `GUARDED` slot `index` of `pool`.
-    pub(crate) fn new(pool: &'a Pool<T>, index: u32, slot: &'a Slot<T>) -> Self {
+    pub(crate) fn new(pool: &'a Pool<T, K>, index: u32, slot: &'a Slot<T>) -> Self {
         debug_assert_eq!(slot.link.get(), GUARDED);
         PoolBox { pool, slot, index }
     }
@@ -45,14 +45,14 @@ impl<'a, T> PoolBox<'a, T> {
     /// let h = pool.acquire(|| 5).into_handle();
     /// assert_eq!(pool.remove(h), Some(5));
     /// ```
-    pub fn into_handle(self) -> Handle {
+    pub fn into_handle(self) -> K {
         let this = core::mem::ManuallyDrop::new(self);
         this.slot.link.set(OCCUPIED);
         this.pool.handle_for(this.index, this.slot)
     }
 }
 
-impl<T> Deref for PoolBox<'_, T> {
+impl<T, K: PoolKey> Deref for PoolBox<'_, T, K> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -62,14 +62,14 @@ impl<T> Deref for PoolBox<'_, T> {
     }
 }
 
-impl<T> DerefMut for PoolBox<'_, T> {
+impl<T, K: PoolKey> DerefMut for PoolBox<'_, T, K> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
         unsafe { &mut *self.slot.value_ptr() }
     }
 }
 
-impl<T> Drop for PoolBox<'_, T> {
+impl<T, K: PoolKey> Drop for PoolBox<'_, T, K> {
     fn drop(&mut self) {
         // SAFETY: `slot` is the GUARDED slot `index`, and the guard is going away, giving up
         // all access to the value.
@@ -77,7 +77,7 @@ impl<T> Drop for PoolBox<'_, T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for PoolBox<'_, T> {
+impl<T: fmt::Debug, K: PoolKey> fmt::Debug for PoolBox<'_, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("PoolBox").field(&**self).finish()
     }

@@ -11,21 +11,35 @@
 //! assert!(pool.get(h).is_none()); // stale handles resolve to None
 //! ```
 //!
-//! One file per concept: [`Handle`] (`handle.rs`), the slot layout (`slot.rs`), [`Pool`] and
-//! its builder and iterators (`pool.rs`), [`PoolBox`] (`boxed.rs`), [`Recycle`]
-//! (`recycle.rs`), [`PoolStats`] (`stats.rs`); generation and growth arithmetic is in
+//! One file per concept: [`Handle`] (`handle.rs`), [`PoolKey`] and [`Pooled`] for typed
+//! handles (`key.rs`), the slot layout (`slot.rs`), [`Pool`] (`pool.rs`), its builder
+//! (`builder.rs`) and iterators (`iter.rs`), [`PoolBox`] (`boxed.rs`), [`Recycle`]
+//! (`recycle.rs`), [`PoolStats`] (`stats.rs`), [`CacheAligned`] slots (`aligned.rs`) and the
+//! thread-local [`LocalPool`] (`local.rs`, feature `std`); generation and growth arithmetic is in
 //! `math::generation`.
 
+mod aligned;
 mod boxed;
+mod builder;
 mod handle;
+mod iter;
+mod key;
+#[cfg(feature = "std")]
+mod local;
 #[allow(clippy::module_inception)]
 mod pool;
 mod recycle;
 mod slot;
 mod stats;
 
+pub use self::aligned::CacheAligned;
 pub use self::boxed::PoolBox;
+pub use self::builder::{Full, PoolBuilder};
 pub use self::handle::Handle;
-pub use self::pool::{Drain, Full, Iter, IterMut, Pool, PoolBuilder};
+pub use self::iter::{Drain, Iter, IterMut};
+pub use self::key::{PoolKey, Pooled};
+#[cfg(feature = "std")]
+pub use self::local::{with_pool, LocalPool, LocalPoolError};
+pub use self::pool::Pool;
 pub use self::recycle::Recycle;
 pub use self::stats::PoolStats;

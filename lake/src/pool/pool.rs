@@ -26,208 +26,11 @@ use core::marker::PhantomData;
 use core::num::NonZeroU32;
 
 use super::slot::{Slot, END, GUARDED, OCCUPIED, RECYCLED, RETIRED};
-use super::{Handle, PoolBox, PoolStats, Recycle};
+use super::{Drain, Full, Handle, Iter, IterMut, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled};
 use crate::math::generation::{self, Growth, FIRST, MAX_SLOTS};
 
 /// Slots an empty growing pool starts with.
 const MIN_GROWTH: usize = 8;
-
-/// The error of [`Pool::try_insert`] on a full pool: the value, handed back.
-///
-/// ```
-/// use lake::pool::Full;
-/// use lake::Pool;
-///
-/// let mut pool = Pool::fixed(1);
-/// pool.insert(1);
-/// let err: Full<i32> = pool.try_insert(2).unwrap_err();
-/// assert!(err.to_string().contains("full"));
-/// assert_eq!(err.into_inner(), 2);
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Full<T>(pub T);
-
-impl<T> Full<T> {
-    /// The value that did not fit.
-    ///
-    /// ```
-    /// assert_eq!(lake::pool::Full("x").into_inner(), "x");
-    /// ```
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> fmt::Debug for Full<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Full(..)")
-    }
-}
-
-impl<T> fmt::Display for Full<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "pool is full: it is fixed or at its max_capacity; the value is returned in the \
-             error — remove values, or build the pool with more capacity",
-        )
-    }
-}
-
-#[cfg(feature = "std")]
-impl<T> std::error::Error for Full<T> {}
-
-/// Configures a [`Pool`]: initial capacity, growth, `max_capacity`, recycling.
-///
-/// ```
-/// use lake::Pool;
-///
-/// let mut pool: Pool<u64> = Pool::builder().capacity(2).increment(3).max_capacity(5).build();
-/// for i in 0..5 {
-///     pool.insert(i);
-/// }
-/// assert_eq!(pool.capacity(), 5);
-/// assert!(pool.try_insert(5).is_err());
-/// ```
-pub struct PoolBuilder<T> {
-    capacity: usize,
-    growth: Growth,
-    max_capacity: usize,
-    max_generation: u32,
-    _type: PhantomData<fn() -> T>,
-}
-
-impl<T> Clone for PoolBuilder<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for PoolBuilder<T> {}
-
-impl<T> fmt::Debug for PoolBuilder<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PoolBuilder")
-            .field("capacity", &self.capacity)
-            .field("growth", &self.growth)
-            .field("max_capacity", &self.max_capacity)
-            .field("max_generation", &self.max_generation)
-            .finish()
-    }
-}
-
-impl<T> Default for PoolBuilder<T> {
-    fn default() -> Self {
-        PoolBuilder {
-            capacity: 0,
-            growth: Growth::Doubling,
-            max_capacity: usize::MAX,
-            max_generation: u32::MAX,
-            _type: PhantomData,
-        }
-    }
-}
-
-impl<T> PoolBuilder<T> {
-    /// Slots allocated up front.
-    ///
-    /// ```
-    /// assert_eq!(lake::Pool::<u8>::builder().capacity(3).build().capacity(), 3);
-    /// ```
-    pub fn capacity(mut self, slots: usize) -> Self {
-        self.capacity = slots;
-        self
-    }
-
-    /// Grow by doubling the capacity when full (the default).
-    ///
-    /// ```
-    /// let mut pool = lake::Pool::builder().capacity(2).doubling().build();
-    /// pool.insert_batch([1, 2, 3]);
-    /// assert_eq!(pool.capacity(), 4);
-    /// ```
-    pub fn doubling(mut self) -> Self {
-        self.growth = Growth::Doubling;
-        self
-    }
-
-    /// Grow by `slots` slots (at least one) when full.
-    ///
-    /// ```
-    /// let mut pool = lake::Pool::builder().capacity(2).increment(5).build();
-    /// pool.insert_batch([1, 2, 3]);
-    /// assert_eq!(pool.capacity(), 7);
-    /// ```
-    pub fn increment(mut self, slots: u32) -> Self {
-        self.growth = Growth::Increment(slots);
-        self
-    }
-
-    /// Never grow: a full pool rejects inserts ([`Full`]).
-    ///
-    /// ```
-    /// let mut pool = lake::Pool::builder().capacity(1).fixed().build();
-    /// pool.insert(1);
-    /// assert!(pool.try_insert(2).is_err());
-    /// ```
-    pub fn fixed(mut self) -> Self {
-        self.growth = Growth::Fixed;
-        self
-    }
-
-    /// Never grow past `slots` slots (also caps the initial capacity).
-    ///
-    /// ```
-    /// let mut pool = lake::Pool::builder().capacity(1).max_capacity(2).build();
-    /// pool.insert_batch([1, 2]);
-    /// assert_eq!(pool.try_insert(3).unwrap_err().into_inner(), 3);
-    /// ```
-    pub fn max_capacity(mut self, slots: usize) -> Self {
-        self.max_capacity = slots;
-        self
-    }
-
-    /// Last generation a slot may reach before it is retired (default `u32::MAX`). Lowering it
-    /// only retires slots sooner; it exists so tests can watch retirement happen.
-    ///
-    /// ```
-    /// use core::num::NonZeroU32;
-    ///
-    /// let mut pool = lake::Pool::builder().capacity(1).fixed()
-    ///     .max_generation(NonZeroU32::new(1).unwrap()).build();
-    /// let h = pool.insert(1);
-    /// pool.remove(h);
-    /// assert!(pool.try_insert(2).is_err()); // the only slot retired
-    /// assert_eq!(pool.stats().retired, 1);
-    /// ```
-    pub fn max_generation(mut self, generation: NonZeroU32) -> Self {
-        self.max_generation = generation.get();
-        self
-    }
-
-    /// Builds a pool that drops returned values.
-    ///
-    /// ```
-    /// let pool: lake::Pool<String> = lake::Pool::builder().build();
-    /// assert!(pool.is_empty());
-    /// ```
-    pub fn build(self) -> Pool<T> {
-        Pool::from_builder(self, None, 0)
-    }
-}
-
-impl<T: Recycle> PoolBuilder<T> {
-    /// Builds a pool that [recycles](Recycle) values returned by a dropped [`PoolBox`] or
-    /// [`Pool::discard`] and keeps up to `retain` of them for the next [`Pool::acquire`].
-    ///
-    /// ```
-    /// let pool: lake::Pool<Vec<u8>> = lake::Pool::builder().build_recycling(8);
-    /// drop(pool.acquire(|| Vec::with_capacity(64)));
-    /// assert!(pool.acquire(Vec::new).capacity() >= 64);
-    /// ```
-    pub fn build_recycling(self, retain: usize) -> Pool<T> {
-        Pool::from_builder(self, Some(<T as Recycle>::recycle), retain)
-    }
-}
 
 /// A growth chunk added through `&self`.
 struct Chunk<T> {
@@ -263,14 +66,14 @@ struct Chunk<T> {
 /// assert_eq!(pool.remove(h).as_deref(), Some("hello!"));
 /// assert!(pool.is_empty());
 /// ```
-pub struct Pool<T> {
+pub struct Pool<T, K = Handle> {
     first: Vec<Slot<T>>,
     rest: RefCell<Vec<Chunk<T>>>,
     capacity: Cell<usize>,
     free: Cell<u32>,
-    /// Values that left the pool; `len = inserts - removes`. Two independent counters keep
-    /// insert and remove free of a shared read-modify-write chain.
-    removes: Cell<u64>,
+    /// Live values. A remove followed by an insert (the steady state of a pool) decrements
+    /// and increments it back, which the compiler folds away; `removes = inserts - len`.
+    len: Cell<usize>,
     high_water: Cell<usize>,
     inserts: Cell<u64>,
     recycle_hits: Cell<u64>,
@@ -284,6 +87,9 @@ pub struct Pool<T> {
     max_generation: u32,
     #[cfg(debug_assertions)]
     id: u32,
+    /// The key type is only converted to and from [`Handle`]; `fn(K) -> K` keeps `Pool`'s
+    /// auto traits and variance independent of it.
+    _key: PhantomData<fn(K) -> K>,
 }
 
 #[cfg(debug_assertions)]
@@ -353,8 +159,49 @@ impl<T> Pool<T> {
     pub fn builder() -> PoolBuilder<T> {
         PoolBuilder::default()
     }
+}
 
-    fn from_builder(b: PoolBuilder<T>, recycler: Option<fn(&mut T)>, recycle_cap: usize) -> Self {
+impl<T: Pooled> Pool<T, T::Handle> {
+    /// A growing pool with `slots` slots whose handles are `T`'s own handle type (see
+    /// [`Pooled`]): a handle of another value type does not compile.
+    ///
+    /// ```
+    /// use lake::pool::{Handle, Pool, PoolKey, Pooled};
+    ///
+    /// struct Job(u32);
+    /// #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    /// struct JobHandle(Handle);
+    /// impl PoolKey for JobHandle {
+    ///     fn from_handle(h: Handle) -> Self { JobHandle(h) }
+    ///     fn handle(self) -> Handle { self.0 }
+    /// }
+    /// impl Pooled for Job { type Handle = JobHandle; }
+    ///
+    /// let mut jobs = Pool::typed(4);
+    /// let h = jobs.insert(Job(7));
+    /// assert_eq!(jobs.get(h).map(|j| j.0), Some(7));
+    /// ```
+    pub fn typed(slots: usize) -> Self {
+        Pool::keyed(slots)
+    }
+}
+
+impl<T, K: PoolKey> Pool<T, K> {
+    /// A growing pool with `slots` slots that hands out keys of type `K` (see [`PoolKey`]).
+    ///
+    /// ```
+    /// let pool: lake::Pool<u8, lake::Handle> = lake::Pool::keyed(3);
+    /// assert_eq!(pool.capacity(), 3);
+    /// ```
+    pub fn keyed(slots: usize) -> Self {
+        PoolBuilder::<T, K>::default().capacity(slots).build()
+    }
+
+    pub(crate) fn from_builder(
+        b: PoolBuilder<T, K>,
+        recycler: Option<fn(&mut T)>,
+        recycle_cap: usize,
+    ) -> Self {
         let n = b.capacity.min(b.max_capacity).min(MAX_SLOTS as usize);
         let first: Vec<Slot<T>> = vacant_run(0, n, END).collect();
         Pool {
@@ -362,7 +209,7 @@ impl<T> Pool<T> {
             rest: RefCell::new(Vec::new()),
             capacity: Cell::new(n),
             free: Cell::new(if n > 0 { 0 } else { END }),
-            removes: Cell::new(0),
+            len: Cell::new(0),
             high_water: Cell::new(0),
             inserts: Cell::new(0),
             recycle_hits: Cell::new(0),
@@ -376,6 +223,7 @@ impl<T> Pool<T> {
             max_generation: b.max_generation.max(FIRST),
             #[cfg(debug_assertions)]
             id: next_pool_id(),
+            _key: PhantomData,
         }
     }
 
@@ -404,17 +252,19 @@ impl<T> Pool<T> {
     }
 
     /// The handle of the value now in slot `index`.
-    pub(crate) fn handle_for(&self, index: u32, slot: &Slot<T>) -> Handle {
+    pub(crate) fn handle_for(&self, index: u32, slot: &Slot<T>) -> K {
         self.handle(index, slot.generation.get())
     }
 
-    fn handle(&self, index: u32, generation: u32) -> Handle {
-        Handle {
+    /// The key for generation `generation` of slot `index`.
+    #[inline]
+    pub(crate) fn handle(&self, index: u32, generation: u32) -> K {
+        K::from_handle(Handle {
             index,
             generation: NonZeroU32::new(generation).unwrap_or(NonZeroU32::MIN),
             #[cfg(debug_assertions)]
             pool: self.id,
-        }
+        })
     }
 
     /// Debug builds: panics on a handle made by another pool.
@@ -432,7 +282,8 @@ impl<T> Pool<T> {
 
     /// The slot `handle` refers to, if it still holds the handle's value.
     #[inline]
-    fn occupied(&self, handle: Handle) -> Option<&Slot<T>> {
+    fn occupied(&self, key: K) -> Option<&Slot<T>> {
+        let handle = key.handle();
         self.check_owner(handle);
         let slot = self.slot(handle.index)?;
         (slot.is_occupied() && slot.generation.get() == handle.generation.get()).then_some(slot)
@@ -474,9 +325,9 @@ impl<T> Pool<T> {
 
     #[inline]
     fn count_in(&self) {
-        let inserts = self.inserts.get() + 1;
-        self.inserts.set(inserts);
-        let len = (inserts - self.removes.get()) as usize;
+        self.inserts.set(self.inserts.get() + 1);
+        let len = self.len.get() + 1;
+        self.len.set(len);
         if len > self.high_water.get() {
             self.high_water.set(len);
         }
@@ -484,7 +335,7 @@ impl<T> Pool<T> {
 
     #[inline]
     fn count_out(&self) {
-        self.removes.set(self.removes.get() + 1);
+        self.len.set(self.len.get() - 1);
     }
 
     #[inline]
@@ -496,15 +347,18 @@ impl<T> Pool<T> {
     /// Moves the value out of an `OCCUPIED` slot and frees the slot under the next generation
     /// (or retires it).
     #[inline]
-    fn take_occupied(&self, index: u32, slot: &Slot<T>) -> T {
+    pub(super) fn take_occupied(&self, index: u32, slot: &Slot<T>) -> T {
         debug_assert!(slot.is_occupied());
-        // SAFETY: OCCUPIED means initialised; every caller holds `&mut self` (via `remove`,
-        // `retain`, `drain`, `clear`), so no `&T` into the pool and no guard exists. The slot
-        // is marked vacant or retired below, so the value is moved out exactly once.
-        let value = unsafe { slot.value_ptr().read() };
         self.count_out();
+        // Free the slot first and read the value last: the bookkeeping runs no user code and
+        // touches only the slot's generation and link, and reading last lets the compiler move
+        // the value straight into the caller's place instead of through a temporary.
         self.vacate(index, slot);
-        value
+        // SAFETY: the slot was OCCUPIED, so the value is initialised, and `vacate` did not
+        // touch it; every caller holds `&mut self` (via `remove`, `retain`, `drain`, `clear`),
+        // so no `&T` into the pool and no guard exists. The slot is now vacant or retired, so
+        // the value is moved out exactly once.
+        unsafe { slot.value_ptr().read() }
     }
 
     /// Frees a slot whose value is gone, under the next generation, or retires it.
@@ -604,18 +458,35 @@ impl<T> Pool<T> {
     /// ```
     #[inline]
     #[track_caller]
-    pub fn insert(&mut self, value: T) -> Handle {
-        if let Some((index, slot)) = self.claim_free() {
-            self.place(slot, value, OCCUPIED);
-            return self.handle(index, slot.generation.get());
+    pub fn insert(&mut self, value: T) -> K {
+        match self.insert_in_first(value) {
+            Ok(key) => key,
+            Err(value) => self.insert_slow(value),
         }
-        self.insert_slow(value)
+    }
+
+    /// The fast path of `insert`/`try_insert`: the free-list head is in `first`. Works through
+    /// `&mut` (no cells), which lets the compiler keep the pool's fields in registers across a
+    /// `remove` + `insert` pair. Gives the value back if the head is elsewhere or `END`.
+    #[inline]
+    fn insert_in_first(&mut self, value: T) -> Result<K, T> {
+        let index = *self.free.get_mut();
+        let Some(slot) = self.first.get_mut(index as usize) else {
+            return Err(value);
+        };
+        debug_assert!(slot.is_vacant());
+        *self.free.get_mut() = *slot.link.get_mut();
+        slot.value_mut().write(value);
+        *slot.link.get_mut() = OCCUPIED;
+        let generation = *slot.generation.get_mut();
+        self.count_in();
+        Ok(self.handle(index, generation))
     }
 
     #[cold]
     #[inline(never)]
     #[track_caller]
-    fn insert_slow(&mut self, value: T) -> Handle {
+    fn insert_slow(&mut self, value: T) -> K {
         match self.try_insert_slow(value) {
             Ok(handle) => handle,
             Err(_) => panic!(
@@ -636,25 +507,28 @@ impl<T> Pool<T> {
     /// assert!(pool.try_insert(3).is_ok());
     /// ```
     #[inline]
-    pub fn try_insert(&mut self, value: T) -> Result<Handle, Full<T>> {
-        if let Some((index, slot)) = self.claim_free() {
-            self.place(slot, value, OCCUPIED);
-            return Ok(self.handle(index, slot.generation.get()));
+    pub fn try_insert(&mut self, value: T) -> Result<K, Full<T>> {
+        match self.insert_in_first(value) {
+            Ok(key) => Ok(key),
+            Err(value) => self.try_insert_slow(value),
         }
-        self.try_insert_slow(value)
     }
 
     #[cold]
     #[inline(never)]
-    fn try_insert_slow(&mut self, value: T) -> Result<Handle, Full<T>> {
+    fn try_insert_slow(&mut self, value: T) -> Result<K, Full<T>> {
+        // The free-list head may be in a chunk added by `acquire`; only a pool without any
+        // free slot grows (or, when it cannot, evicts a recycled value).
+        if self.slot(self.free.get()).is_none() {
+            self.grow_mut();
+        }
         let mut evicted = None;
-        let claimed = if self.grow_mut() {
-            self.claim_free()
-        } else {
-            self.evict_recycled().map(|(index, slot, old)| {
+        let claimed = match self.claim_free() {
+            Some(claimed) => Some(claimed),
+            None => self.evict_recycled().map(|(index, slot, old)| {
                 evicted = Some(old);
                 (index, slot)
-            })
+            }),
         };
         let Some((index, slot)) = claimed else {
             return Err(Full(value));
@@ -678,7 +552,7 @@ impl<T> Pool<T> {
     /// assert_eq!(hs.iter().map(|&h| pool[h]).collect::<String>(), "abc");
     /// ```
     #[track_caller]
-    pub fn insert_batch<I: IntoIterator<Item = T>>(&mut self, values: I) -> Vec<Handle> {
+    pub fn insert_batch<I: IntoIterator<Item = T>>(&mut self, values: I) -> Vec<K> {
         values.into_iter().map(|v| self.insert(v)).collect()
     }
 
@@ -694,7 +568,7 @@ impl<T> Pool<T> {
     /// assert_eq!(pool.get(h), Some(&5));
     /// ```
     #[inline]
-    pub fn get(&self, handle: Handle) -> Option<&T> {
+    pub fn get(&self, handle: K) -> Option<&T> {
         let slot = self.occupied(handle)?;
         // SAFETY: OCCUPIED means initialised; an OCCUPIED value is written or moved only
         // under `&mut self` (module docs), so it is not mutated while this `&self` borrow lives.
@@ -714,7 +588,7 @@ impl<T> Pool<T> {
     /// assert_eq!(pool[h], 6);
     /// ```
     #[inline]
-    pub fn get_mut(&mut self, handle: Handle) -> Option<&mut T> {
+    pub fn get_mut(&mut self, handle: K) -> Option<&mut T> {
         let slot = self.occupied(handle)?;
         // SAFETY: OCCUPIED means initialised; `&mut self` excludes every other reference into
         // the pool (no guard, no `&T`) for as long as the result lives.
@@ -730,7 +604,7 @@ impl<T> Pool<T> {
     /// assert!(!pool.contains(h));
     /// ```
     #[inline]
-    pub fn contains(&self, handle: Handle) -> bool {
+    pub fn contains(&self, handle: K) -> bool {
         self.occupied(handle).is_some()
     }
 
@@ -744,9 +618,39 @@ impl<T> Pool<T> {
     /// assert_eq!(pool.remove(h), None);
     /// ```
     #[inline]
-    pub fn remove(&mut self, handle: Handle) -> Option<T> {
+    pub fn remove(&mut self, handle: K) -> Option<T> {
+        let raw = handle.handle();
+        self.check_owner(raw);
+        let index = raw.index;
+        // Fast path through `&mut` (no cells), like `insert_in_first`.
+        let Some(slot) = self.first.get_mut(index as usize) else {
+            return self.remove_in_chunks(handle);
+        };
+        if *slot.link.get_mut() != OCCUPIED || *slot.generation.get_mut() != raw.generation.get() {
+            return None;
+        }
+        match generation::next(*slot.generation.get_mut(), self.max_generation) {
+            Some(g) => {
+                *slot.generation.get_mut() = g;
+                *slot.link.get_mut() = *self.free.get_mut();
+                *self.free.get_mut() = index;
+            }
+            None => {
+                *slot.link.get_mut() = RETIRED;
+                *self.retired.get_mut() += 1;
+            }
+        }
+        *self.len.get_mut() -= 1;
+        // SAFETY: the slot was OCCUPIED, so its value is initialised; it is now vacant or
+        // retired, so the value is moved out exactly once; `&mut self` excludes every other
+        // reference into the pool. (Read last, so it can go straight to the caller.)
+        Some(unsafe { slot.value_mut().assume_init_read() })
+    }
+
+    #[cold]
+    fn remove_in_chunks(&mut self, handle: K) -> Option<T> {
         let slot = self.occupied(handle)?;
-        Some(self.take_occupied(handle.index, slot))
+        Some(self.take_occupied(handle.handle().index, slot))
     }
 
     /// Removes the value behind `handle` without returning it: a recycling pool recycles and
@@ -758,7 +662,7 @@ impl<T> Pool<T> {
     /// assert!(pool.discard(h));
     /// assert!(pool.acquire(Vec::new).capacity() >= 32);
     /// ```
-    pub fn discard(&mut self, handle: Handle) -> bool {
+    pub fn discard(&mut self, handle: K) -> bool {
         let Some(slot) = self.occupied(handle) else {
             return false;
         };
@@ -768,9 +672,9 @@ impl<T> Pool<T> {
                 slot.link.set(GUARDED);
                 // SAFETY: the slot is at `handle.index`, now GUARDED, and `&mut self` means
                 // nothing else refers to its value.
-                unsafe { self.release(handle.index, slot) };
+                unsafe { self.release(handle.handle().index, slot) };
             }
-            _ => drop(self.take_occupied(handle.index, slot)),
+            _ => drop(self.take_occupied(handle.handle().index, slot)),
         }
         true
     }
@@ -782,7 +686,8 @@ impl<T> Pool<T> {
     ///
     /// # Panics
     ///
-    /// If the pool is full and cannot grow (the new value is dropped).
+    /// If the pool is full and cannot grow (`init` is not called); see
+    /// [`try_acquire`](Pool::try_acquire).
     ///
     /// ```
     /// let pool = lake::Pool::fixed(2);
@@ -795,7 +700,28 @@ impl<T> Pool<T> {
     /// assert_eq!(pool.get(h), Some(&2));
     /// ```
     #[track_caller]
-    pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> PoolBox<'_, T> {
+    pub fn acquire<F: FnOnce() -> T>(&self, init: F) -> PoolBox<'_, T, K> {
+        match self.try_acquire(init) {
+            Ok(guard) => guard,
+            Err(_) => panic!(
+                "lake::Pool::acquire: the pool is full (capacity {}); use try_acquire",
+                self.capacity()
+            ),
+        }
+    }
+
+    /// Like [`acquire`](Pool::acquire), but a full pool that cannot grow gives `init` back
+    /// in [`Full`] instead of panicking (`init` is not called).
+    ///
+    /// ```
+    /// let pool = lake::Pool::fixed(1);
+    /// let a = pool.try_acquire(|| "a").unwrap();
+    /// let err = pool.try_acquire(|| "b").unwrap_err();
+    /// drop(a);
+    /// let b = pool.try_acquire(err.into_inner()).unwrap(); // the slot is free again
+    /// assert_eq!(*b, "b");
+    /// ```
+    pub fn try_acquire<F: FnOnce() -> T>(&self, init: F) -> Result<PoolBox<'_, T, K>, Full<F>> {
         if self.recycler.is_some() {
             let hit = self.recycled.borrow_mut().pop();
             if let Some(index) = hit {
@@ -804,31 +730,55 @@ impl<T> Pool<T> {
                 slot.link.set(GUARDED);
                 self.count_in();
                 self.recycle_hits.set(self.recycle_hits.get() + 1);
-                return PoolBox::new(self, index, slot);
+                return Ok(PoolBox::new(self, index, slot));
             }
             self.recycle_misses.set(self.recycle_misses.get() + 1);
         }
-        // User code first: nothing is claimed yet if it panics or re-enters the pool.
-        let value = init();
-        let mut evicted = None;
+        // The recycled list is empty here, so a full pool that cannot grow has no slot to give.
         let claimed = match self.claim_free() {
             Some(claimed) => Some(claimed),
             None if self.grow_shared() => self.claim_free(),
-            None => self.evict_recycled().map(|(index, slot, old)| {
-                evicted = Some(old);
-                (index, slot)
-            }),
+            None => None,
         };
         let Some((index, slot)) = claimed else {
-            panic!(
-                "lake::Pool::acquire: the pool is full (capacity {})",
-                self.capacity()
-            );
+            return Err(Full(init));
         };
+        // The slot is off the free list and vacant while `init` runs: a re-entrant `acquire`
+        // takes other slots, and if `init` panics the slot goes back on the free list.
+        let reserved = Reserved {
+            pool: self,
+            index,
+            slot,
+        };
+        let value = init();
+        core::mem::forget(reserved);
         self.place(slot, value, GUARDED);
-        let guard = PoolBox::new(self, index, slot);
-        drop(evicted); // if this panics, `guard` gives the slot back while unwinding
-        guard
+        Ok(PoolBox::new(self, index, slot))
+    }
+
+    /// Acquires `n` guards, calling `init` for each value that is not a recycled one.
+    ///
+    /// # Panics
+    ///
+    /// Like [`acquire`](Pool::acquire), if the pool fills up and cannot grow; the guards
+    /// acquired so far are dropped, returning their slots.
+    ///
+    /// ```
+    /// let pool = lake::Pool::with_capacity(4);
+    /// let mut next = 0;
+    /// let guards = pool.acquire_batch(3, || { next += 1; next });
+    /// assert_eq!(guards.iter().map(|g| **g).collect::<Vec<_>>(), [1, 2, 3]);
+    /// assert_eq!(pool.len(), 3);
+    /// drop(guards);
+    /// assert!(pool.is_empty());
+    /// ```
+    #[track_caller]
+    pub fn acquire_batch<F: FnMut() -> T>(&self, n: usize, mut init: F) -> Vec<PoolBox<'_, T, K>> {
+        let mut guards = Vec::with_capacity(n);
+        for _ in 0..n {
+            guards.push(self.acquire(&mut init));
+        }
+        guards
     }
 
     /// Live values: inserted, or held by a guard.
@@ -840,7 +790,7 @@ impl<T> Pool<T> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        (self.inserts.get() - self.removes.get()) as usize
+        self.len.get()
     }
 
     /// Whether no value is live.
@@ -875,7 +825,7 @@ impl<T> Pool<T> {
             capacity: self.capacity.get(),
             high_water: self.high_water.get(),
             inserts: self.inserts.get(),
-            removes: self.removes.get(),
+            removes: self.inserts.get() - self.len.get() as u64,
             recycle_hits: self.recycle_hits.get(),
             recycle_misses: self.recycle_misses.get(),
             recycled: self.recycled.borrow().len(),
@@ -891,7 +841,7 @@ impl<T> Pool<T> {
     /// pool.insert_batch([1, 2, 3]);
     /// assert_eq!(pool.iter().map(|(_, v)| v).sum::<i32>(), 6);
     /// ```
-    pub fn iter(&self) -> Iter<'_, T> {
+    pub fn iter(&self) -> Iter<'_, T, K> {
         Iter {
             pool: self,
             next: 0,
@@ -906,7 +856,7 @@ impl<T> Pool<T> {
     /// pool.iter_mut().for_each(|(_, v)| *v *= 10);
     /// assert_eq!(pool.iter().map(|(_, v)| *v).sum::<i32>(), 60);
     /// ```
-    pub fn iter_mut(&mut self) -> IterMut<'_, T> {
+    pub fn iter_mut(&mut self) -> IterMut<'_, T, K> {
         IterMut {
             pool: self,
             next: 0,
@@ -915,7 +865,7 @@ impl<T> Pool<T> {
     }
 
     /// The next OCCUPIED slot at or after `*next`, advancing `*next` past it.
-    fn next_occupied(&self, next: &mut usize) -> Option<(u32, &Slot<T>)> {
+    pub(super) fn next_occupied(&self, next: &mut usize) -> Option<(u32, &Slot<T>)> {
         while *next < self.capacity.get() {
             let index = *next as u32;
             *next += 1;
@@ -936,7 +886,7 @@ impl<T> Pool<T> {
     /// pool.retain(|_, v| *v % 2 == 0);
     /// assert_eq!(pool.len(), 3);
     /// ```
-    pub fn retain<F: FnMut(Handle, &mut T) -> bool>(&mut self, mut keep: F) {
+    pub fn retain<F: FnMut(K, &mut T) -> bool>(&mut self, mut keep: F) {
         let mut next = 0;
         while let Some((index, slot)) = self.next_occupied(&mut next) {
             let handle = self.handle(index, slot.generation.get());
@@ -957,7 +907,7 @@ impl<T> Pool<T> {
     /// assert_eq!(pool.drain().collect::<Vec<_>>(), [1, 2]);
     /// assert!(pool.is_empty());
     /// ```
-    pub fn drain(&mut self) -> Drain<'_, T> {
+    pub fn drain(&mut self) -> Drain<'_, T, K> {
         Drain {
             pool: self,
             next: 0,
@@ -984,14 +934,28 @@ impl<T> Pool<T> {
     }
 }
 
-/// Frees a `GUARDED` slot and drops its value if `Recycle::recycle` unwinds.
-struct FreeOnUnwind<'a, T> {
-    pool: &'a Pool<T>,
+/// Puts a slot claimed by `try_acquire` back on the free list if `init` unwinds.
+struct Reserved<'a, T, K: PoolKey> {
+    pool: &'a Pool<T, K>,
     index: u32,
     slot: &'a Slot<T>,
 }
 
-impl<T> Drop for FreeOnUnwind<'_, T> {
+impl<T, K: PoolKey> Drop for Reserved<'_, T, K> {
+    fn drop(&mut self) {
+        // Only reached while `init` unwinds: the slot is vacant (never written) and unlisted.
+        self.pool.push_free(self.index, self.slot);
+    }
+}
+
+/// Frees a `GUARDED` slot and drops its value if `Recycle::recycle` unwinds.
+struct FreeOnUnwind<'a, T, K: PoolKey> {
+    pool: &'a Pool<T, K>,
+    index: u32,
+    slot: &'a Slot<T>,
+}
+
+impl<T, K: PoolKey> Drop for FreeOnUnwind<'_, T, K> {
     fn drop(&mut self) {
         // SAFETY: only reached while `recycle` unwinds out of `Pool::release`, whose caller
         // gave up all access to the initialised value of this GUARDED slot; `recycle`'s
@@ -1002,134 +966,27 @@ impl<T> Drop for FreeOnUnwind<'_, T> {
     }
 }
 
-impl<T> core::ops::Index<Handle> for Pool<T> {
+impl<T, K: PoolKey> core::ops::Index<K> for Pool<T, K> {
     type Output = T;
 
     #[track_caller]
-    fn index(&self, handle: Handle) -> &T {
+    fn index(&self, handle: K) -> &T {
         self.get(handle).expect("lake::Pool: stale handle")
     }
 }
 
-impl<T> core::ops::IndexMut<Handle> for Pool<T> {
+impl<T, K: PoolKey> core::ops::IndexMut<K> for Pool<T, K> {
     #[track_caller]
-    fn index_mut(&mut self, handle: Handle) -> &mut T {
+    fn index_mut(&mut self, handle: K) -> &mut T {
         self.get_mut(handle).expect("lake::Pool: stale handle")
     }
 }
 
-impl<T> fmt::Debug for Pool<T> {
+impl<T, K: PoolKey> fmt::Debug for Pool<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
             .field("len", &self.len())
             .field("capacity", &self.capacity())
             .finish_non_exhaustive()
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Pool<T> {
-    type Item = (Handle, &'a T);
-    type IntoIter = Iter<'a, T>;
-
-    fn into_iter(self) -> Iter<'a, T> {
-        self.iter()
-    }
-}
-
-/// Iterator of [`Pool::iter`].
-///
-/// ```
-/// let mut pool = lake::Pool::new();
-/// let h = pool.insert('x');
-/// assert_eq!(pool.iter().next(), Some((h, &'x')));
-/// ```
-pub struct Iter<'a, T> {
-    pool: &'a Pool<T>,
-    next: usize,
-}
-
-impl<'a, T> Iterator for Iter<'a, T> {
-    type Item = (Handle, &'a T);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (index, slot) = self.pool.next_occupied(&mut self.next)?;
-        let handle = self.pool.handle(index, slot.generation.get());
-        // SAFETY: as in `Pool::get`: initialised, and not mutated while `&'a Pool` lives.
-        Some((handle, unsafe { &*slot.value_ptr() }))
-    }
-}
-
-impl<T> fmt::Debug for Iter<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Iter").field("next", &self.next).finish()
-    }
-}
-
-/// Iterator of [`Pool::iter_mut`].
-///
-/// ```
-/// let mut pool = lake::Pool::new();
-/// pool.insert(1);
-/// for (_, v) in pool.iter_mut() { *v = 2; }
-/// assert_eq!(pool.iter().next().unwrap().1, &2);
-/// ```
-pub struct IterMut<'a, T> {
-    pool: &'a Pool<T>,
-    next: usize,
-    _values: PhantomData<&'a mut T>,
-}
-
-impl<'a, T> Iterator for IterMut<'a, T> {
-    type Item = (Handle, &'a mut T);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (index, slot) = self.pool.next_occupied(&mut self.next)?;
-        let handle = self.pool.handle(index, slot.generation.get());
-        // SAFETY: initialised (OCCUPIED); `IterMut` was made from `&'a mut Pool`, so nothing
-        // else reaches the pool for `'a`, and each slot is yielded once (`next` only grows).
-        Some((handle, unsafe { &mut *slot.value_ptr() }))
-    }
-}
-
-impl<T> fmt::Debug for IterMut<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IterMut").field("next", &self.next).finish()
-    }
-}
-
-/// Iterator of [`Pool::drain`].
-///
-/// ```
-/// let mut pool = lake::Pool::new();
-/// pool.insert(1);
-/// drop(pool.drain()); // drops what was not yielded
-/// assert!(pool.is_empty());
-/// ```
-pub struct Drain<'a, T> {
-    pool: &'a mut Pool<T>,
-    next: usize,
-}
-
-impl<T> Iterator for Drain<'_, T> {
-    type Item = T;
-
-    fn next(&mut self) -> Option<T> {
-        let (index, slot) = self.pool.next_occupied(&mut self.next)?;
-        Some(self.pool.take_occupied(index, slot))
-    }
-}
-
-impl<T> Drop for Drain<'_, T> {
-    fn drop(&mut self) {
-        // If a value's `Drop` panics, the rest stay in the pool (still consistent).
-        for value in self.by_ref() {
-            drop(value);
-        }
-    }
-}
-
-impl<T> fmt::Debug for Drain<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Drain").field("next", &self.next).finish()
     }
 }

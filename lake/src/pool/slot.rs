@@ -50,6 +50,11 @@ impl<T> Slot<T> {
         self.link.get() == OCCUPIED
     }
 
+    /// The value's storage, through `&mut` (exclusive access to the slot).
+    pub(crate) fn value_mut(&mut self) -> &mut MaybeUninit<T> {
+        self.value.get_mut()
+    }
+
     /// Pointer to the value's storage (initialised or not, per `link`). Creating it is safe;
     /// reading or writing through it is up to the caller.
     pub(crate) fn value_ptr(&self) -> *mut T {

@@ -1,0 +1,173 @@
+//! Typed pool keys (`PoolKey`, `Pooled`), `try_acquire`/`acquire_batch`, `CacheAligned` slots
+//! and the thread-local `LocalPool`.
+
+use std::cell::Cell;
+
+use lake::pool::{CacheAligned, Handle, LocalPool, LocalPoolError, Pool, PoolKey, Pooled};
+use lake_tests::expect_panic;
+
+struct Conn {
+    fd: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct ConnHandle(Handle);
+
+impl PoolKey for ConnHandle {
+    fn from_handle(handle: Handle) -> Self {
+        ConnHandle(handle)
+    }
+    fn handle(self) -> Handle {
+        self.0
+    }
+}
+
+impl Pooled for Conn {
+    type Handle = ConnHandle;
+}
+
+#[test]
+fn typed_pools_hand_out_and_take_their_own_key_type() {
+    let mut pool = Pool::typed(2);
+    let a: ConnHandle = pool.insert(Conn { fd: 3 });
+    let b = pool.acquire(|| Conn { fd: 4 }).into_handle();
+    assert_eq!(pool[a].fd + pool[b].fd, 7);
+    let keys: Vec<ConnHandle> = pool.iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, [a, b]);
+    pool.retain(|k, c| k == a && c.fd == 3);
+    assert!(pool.contains(a) && !pool.contains(b));
+    assert_eq!(pool.remove(a).map(|c| c.fd), Some(3));
+    assert!(
+        pool.get(a).is_none(),
+        "stale typed keys resolve to None like handles"
+    );
+    // The builder route gives the same key type.
+    let mut built = Pool::<Conn>::builder()
+        .key::<ConnHandle>()
+        .fixed()
+        .capacity(1)
+        .build();
+    let k: ConnHandle = built.insert(Conn { fd: 9 });
+    assert_eq!(built.get(k).map(|c| c.fd), Some(9));
+}
+
+#[test]
+fn try_acquire_on_a_full_pool_gives_init_back_uncalled() {
+    let pool = Pool::fixed(1);
+    let calls = Cell::new(0);
+    let a = pool.try_acquire(|| {
+        calls.set(calls.get() + 1);
+        1
+    });
+    let a = a.unwrap();
+    let err = pool
+        .try_acquire(|| {
+            calls.set(calls.get() + 1);
+            2
+        })
+        .unwrap_err();
+    assert_eq!(calls.get(), 1, "init of a refused acquire is never called");
+    drop(a);
+    let b = pool.try_acquire(err.into_inner()).unwrap();
+    assert_eq!((*b, calls.get()), (2, 2));
+}
+
+#[test]
+fn init_can_reenter_the_pool_and_a_panicking_init_frees_its_reserved_slot() {
+    let pool = Pool::fixed(2);
+    // `init` acquires the pool's other slot while the outer slot is reserved.
+    let outer = pool.acquire(|| {
+        let inner = pool.acquire(|| 10);
+        assert!(pool.try_acquire(|| 0).is_err(), "both slots are taken");
+        *inner + 1
+    });
+    assert_eq!(*outer, 11);
+    assert_eq!(pool.len(), 1, "the inner guard was dropped inside init");
+    drop(outer);
+    let msg = expect_panic(|| pool.acquire(|| -> i32 { panic!("init failed") }));
+    assert!(msg.contains("init failed"), "{msg}");
+    assert!(pool.is_empty());
+    // Both slots are usable again: the reserved one went back to the free list.
+    let (x, y) = (pool.acquire(|| 1), pool.acquire(|| 2));
+    assert_eq!(*x + *y, 3);
+}
+
+#[test]
+fn acquire_batch_returns_n_guards_and_unwinds_cleanly_when_full() {
+    let pool = Pool::fixed(3);
+    let guards = pool.acquire_batch(3, || String::from("x"));
+    assert_eq!(guards.len(), 3);
+    assert_eq!(pool.len(), 3);
+    drop(guards);
+    let msg = expect_panic(|| pool.acquire_batch(4, String::new));
+    assert!(msg.contains("full"), "{msg}");
+    assert!(
+        pool.is_empty(),
+        "the guards made before the panic returned their slots"
+    );
+    assert_eq!(pool.acquire_batch(3, String::new).len(), 3);
+}
+
+#[test]
+fn cache_aligned_slots_never_share_a_line() {
+    let mut pool = Pool::with_capacity(8);
+    let handles = pool.insert_batch((0..8u8).map(CacheAligned::new));
+    let mut addrs: Vec<usize> = handles
+        .iter()
+        .map(|&h| &pool[h] as *const CacheAligned<u8> as usize)
+        .collect();
+    assert!(addrs.iter().all(|a| a % 64 == 0), "{addrs:x?}");
+    addrs.sort_unstable();
+    assert!(addrs.windows(2).all(|w| w[1] - w[0] >= 64), "{addrs:x?}");
+    assert_eq!(handles.iter().map(|&h| *pool[h] as u32).sum::<u32>(), 28);
+}
+
+#[test]
+fn local_pools_are_per_type_per_thread_and_refuse_aliasing() {
+    let h = LocalPool::<u64>::with_mut(|pool| pool.insert(5)).unwrap();
+    // A different type is a different pool, usable while the first is lent out.
+    let (a, b) = LocalPool::<u64>::with(|p64| {
+        let inner = LocalPool::<u16>::with_mut(|p16| p16.insert(1)).unwrap();
+        (p64.get(h).copied(), inner)
+    })
+    .unwrap();
+    assert_eq!(a, Some(5));
+    assert_eq!(LocalPool::<u16>::with(|p| p[b]), Ok(1));
+    // Exclusive access while lent out is an error, not aliasing.
+    let busy = LocalPool::<u64>::with(|_| LocalPool::<u64>::with_mut(|p| p.len())).unwrap();
+    assert_eq!(busy, Err(LocalPoolError::InUse));
+    let busy = LocalPool::<u64>::with_mut(|_| LocalPool::<u64>::with(|p| p.len())).unwrap();
+    assert_eq!(busy, Err(LocalPoolError::InUse));
+    let busy = LocalPool::<u64>::with(|_| LocalPool::<u64>::install(Pool::new())).unwrap();
+    assert_eq!(busy.unwrap_err(), LocalPoolError::InUse);
+    // Another thread has its own, empty pool of the same type.
+    let other = std::thread::spawn(|| LocalPool::<u64>::with(|p| p.len()))
+        .join()
+        .unwrap();
+    assert_eq!(other, Ok(0));
+    assert_eq!(LocalPool::<u64>::with(|p| p.len()), Ok(1));
+}
+
+#[test]
+fn local_pool_values_are_dropped_at_thread_exit() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    struct Spy(Arc<AtomicUsize>);
+    impl Drop for Spy {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let d = Arc::clone(&drops);
+    std::thread::spawn(move || {
+        LocalPool::<Spy>::with_mut(|p| {
+            p.insert(Spy(Arc::clone(&d)));
+            p.insert(Spy(d));
+        })
+        .unwrap();
+    })
+    .join()
+    .unwrap();
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+}
