@@ -239,7 +239,7 @@ pub struct Frames {
 impl Frames {
     /// The one W7 corpus every run uses: [`FRAMES`] frames from a fixed seed.
     pub fn w7() -> Frames {
-        Frames::generate(FRAMES, 0x5eed_0f_1a4e_0007)
+        Frames::generate(FRAMES, 0x5eed_0f1a_4e00_0007)
     }
 
     /// `n` frames from `seed` (non-zero).

@@ -51,8 +51,11 @@ pub fn round_fn(name: &str) -> Option<fn(&Frames) -> u64> {
     })
 }
 
+/// A per-frame parser: the fields W7 reads, or `None` for a frame it rejects.
+pub type FieldsFn = fn(&[u8]) -> Option<Fields>;
+
 /// One contender's per-frame parser, or `None` for an unknown name (tests use these).
-pub fn fields_fn(name: &str) -> Option<fn(&[u8]) -> Option<Fields>> {
+pub fn fields_fn(name: &str) -> Option<FieldsFn> {
     Some(match name {
         "hand" => hand_fields,
         "zerocopy" => zerocopy_fields,
