@@ -37,7 +37,7 @@ contenders_of() {
     case $1 in
         w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box baseline" ;;
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint baseline" ;;
-        w7) echo "hand zerocopy smoltcp etherparse binrw baseline" ;;
+        w7) echo "lake hand zerocopy smoltcp etherparse binrw baseline" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }

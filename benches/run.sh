@@ -27,7 +27,7 @@ contenders_of() {
         w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box" ;;
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint" ;;
         # W7's list is lake_benches::w7::CONTENDERS.
-        w7) echo "hand zerocopy smoltcp etherparse binrw" ;;
+        w7) echo "lake hand zerocopy smoltcp etherparse binrw" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }

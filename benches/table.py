@@ -38,7 +38,7 @@ CONTENDERS = {
         "bump-scope-checkpoint",
     ],
     # lake_benches::w7::CONTENDERS
-    "w7": ["hand", "zerocopy", "smoltcp", "etherparse", "binrw"],
+    "w7": ["lake", "hand", "zerocopy", "smoltcp", "etherparse", "binrw"],
 }
 # Allocations per round (per criterion iteration); for W7, frames per round.
 ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w7": 100_000}

@@ -28,7 +28,7 @@ use std::hint::black_box;
 use frames::{Fields, Frames, ETHERTYPE_IPV4, IPPROTO_UDP};
 
 /// W7 contender names, in table order: criterion IDs `w7/<name>`, `callgrind_w7` arguments.
-pub const CONTENDERS: [&str; 5] = ["hand", "zerocopy", "smoltcp", "etherparse", "binrw"];
+pub const CONTENDERS: [&str; 6] = ["lake", "hand", "zerocopy", "smoltcp", "etherparse", "binrw"];
 
 /// What the ratio column compares with.
 pub const REFERENCE: &str = "hand";
@@ -41,6 +41,7 @@ pub const BASELINE: &str = "baseline";
 /// accepted.
 pub fn round_fn(name: &str) -> Option<fn(&Frames) -> u64> {
     Some(match name {
+        "lake" => round_lake,
         "hand" => round_hand,
         "zerocopy" => round_zerocopy,
         "smoltcp" => round_smoltcp,
@@ -57,6 +58,7 @@ pub type FieldsFn = fn(&[u8]) -> Option<Fields>;
 /// One contender's per-frame parser, or `None` for an unknown name (tests use these).
 pub fn fields_fn(name: &str) -> Option<FieldsFn> {
     Some(match name {
+        "lake" => lake_fields,
         "hand" => hand_fields,
         "zerocopy" => zerocopy_fields,
         "smoltcp" => smoltcp_fields,
@@ -86,6 +88,38 @@ pub fn round_baseline(frames: &Frames) -> u64 {
         sum = sum.wrapping_add(u64::from(frame[0]));
     }
     sum
+}
+
+// ---------------------------------------------------------------------------------------------
+// lake
+
+/// lake: the `#[lake::packet]` views of `lake_examples::proto`, chained through `payload()`.
+/// All the checks of the module docs are the attributes' (`value(version = 4)`,
+/// `header_len(ihl, scale = 4)`, `length(total, min = 20)`, `length(total, min = 8)`); only
+/// the EtherType and protocol number are compared here.
+#[inline(always)]
+pub fn lake_fields(f: &[u8]) -> Option<Fields> {
+    use lake_examples::proto::{EthernetHeader, Ipv4Header, UdpHeader};
+    let (eth, _) = EthernetHeader::parse(f).ok()?;
+    if eth.ethertype() != ETHERTYPE_IPV4 {
+        return None;
+    }
+    let (ip, _) = Ipv4Header::parse(eth.payload()).ok()?;
+    if ip.proto() != IPPROTO_UDP {
+        return None;
+    }
+    let (udp, _) = UdpHeader::parse(ip.payload()).ok()?;
+    Some(Fields {
+        src: u32::from_be_bytes(*ip.src()),
+        dst_port: udp.dst_port(),
+        udp_len: udp.length(),
+    })
+}
+
+/// W7 with [`lake_fields`].
+#[inline(never)]
+pub fn round_lake(frames: &Frames) -> u64 {
+    sum_with(frames, lake_fields)
 }
 
 // ---------------------------------------------------------------------------------------------
