@@ -15,7 +15,7 @@
 //! few broken frames) to a temporary file and reads that, exercising the same path.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, ErrorKind, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +45,13 @@ fn main() -> ExitCode {
     };
     match analyze(&path) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`… | head`): not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>().map(std::io::Error::kind)
+                == Some(ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{}: {e}", path.display());
             ExitCode::FAILURE
@@ -56,7 +63,7 @@ fn main() -> ExitCode {
 fn write_sample() -> std::io::Result<PathBuf> {
     let path = std::env::temp_dir().join("lake-sample.pcap");
     std::fs::write(&path, sample::capture())?;
-    println!(
+    eprintln!(
         "no capture given: analyzing the built-in sample, written to {}",
         path.display()
     );
@@ -64,16 +71,18 @@ fn write_sample() -> std::io::Result<PathBuf> {
 }
 
 fn analyze(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
+    let out = &mut std::io::stdout().lock();
     let mut reader = PcapReader::new(BufReader::new(File::open(path)?))?;
     let h = *reader.header();
-    println!(
+    writeln!(
+        out,
         "pcap {}.{}, {:?}-endian, {:?}second timestamps, snaplen {}, link type {}",
         h.version.0, h.version.1, h.endian, h.precision, h.snaplen, h.linktype
-    );
+    )?;
     if h.linktype != LINKTYPE_ETHERNET {
         return Err(format!("link type {} is not Ethernet (1)", h.linktype).into());
     }
-    println!();
+    writeln!(out)?;
 
     let mut lake = Lake::new();
     let mut summary = Summary::default();
@@ -91,7 +100,7 @@ fn analyze(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
                 };
                 let decoded = decode(record.data);
                 if index < SHOW {
-                    println!("{}", line(&lake, index, record.ts_nanos(), &decoded));
+                    writeln!(out, "{}", line(&lake, index, record.ts_nanos(), &decoded))?;
                 }
                 batch.push((index, u64::from(record.orig_len), decoded));
                 index += 1;
@@ -107,13 +116,14 @@ fn analyze(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
         lake.reset();
     }
     let stats = lake.stats();
-    report(&summary);
-    println!();
-    println!(
-        "{index} records in {batches} batch(es) of up to {BATCH}; the lake was reset after each \
-         and ended with {} chunk(s), {} bytes reserved",
+    report(out, &summary)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{index} records in {batches} batch(es) of up to {BATCH}, the lake reset between \
+         batches; at the end it held {} chunk(s), {} bytes reserved",
         stats.chunks, stats.capacity
-    );
+    )?;
     Ok(())
 }
 
@@ -167,40 +177,48 @@ fn line<'l>(
     }
 }
 
-fn report(s: &Summary) {
-    println!();
-    println!("{} packets, {} bytes", s.total.packets, s.total.bytes);
-    println!();
-    println!("per protocol:");
+fn report(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{} packets, {} bytes", s.total.packets, s.total.bytes)?;
+    writeln!(out)?;
+    writeln!(out, "per protocol:")?;
     for (label, c) in &s.per_protocol {
-        println!(
+        writeln!(
+            out,
             "  {label:<12} {:>6} packets {:>9} bytes",
             c.packets, c.bytes
-        );
+        )?;
     }
     if !s.malformed.is_empty() {
-        println!("  {:<12} {:>6} packets", "malformed", s.malformed.len());
+        writeln!(
+            out,
+            "  {:<12} {:>6} packets",
+            "malformed",
+            s.malformed.len()
+        )?;
     }
-    println!();
-    println!("top talkers (by bytes sent):");
+    writeln!(out)?;
+    writeln!(out, "top talkers (by bytes sent):")?;
     for (addr, c) in s.top_talkers(5) {
-        println!(
+        writeln!(
+            out,
             "  {:<28} {:>6} packets {:>9} bytes",
             addr.to_string(),
             c.packets,
             c.bytes
-        );
+        )?;
     }
-    println!();
-    println!("top destination ports (TCP and UDP):");
+    writeln!(out)?;
+    writeln!(out, "top destination ports (TCP and UDP):")?;
     let mut ports: Vec<(u16, u64)> = s.dst_ports.iter().map(|(p, n)| (*p, *n)).collect();
     ports.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for (port, n) in ports.into_iter().take(5) {
-        println!("  {port:<6} {n:>6} packets");
+        writeln!(out, "  {port:<6} {n:>6} packets")?;
     }
-    println!();
-    println!("malformed frames: {}", s.malformed.len());
+    writeln!(out)?;
+    writeln!(out, "malformed frames: {}", s.malformed.len())?;
     for m in &s.malformed {
-        println!("  #{:<4} {}", m.index, m.error);
+        writeln!(out, "  #{:<4} {}", m.index, m.error)?;
     }
+    Ok(())
 }
