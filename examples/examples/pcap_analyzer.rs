@@ -135,46 +135,53 @@ fn line<'l>(
     ts_nanos: u64,
     decoded: &Result<Decoded<'_>, lake::wire::Error>,
 ) -> &'l str {
-    let t = format!(
-        "{}.{:06}",
-        ts_nanos / 1_000_000_000,
-        ts_nanos % 1_000_000_000 / 1_000
-    );
-    match decoded {
-        Err(e) => lake.alloc_fmt(format_args!("#{index:<3} {t}  MALFORMED  {e}")),
-        Ok(d) => {
-            let what = match (d.addresses(), d.ports(), d.transport) {
-                (Some((s, d)), Some((sp, dp)), _) => {
-                    format!("{} → {}", SocketAddr::new(s, sp), SocketAddr::new(d, dp))
-                }
-                (Some((s, d)), None, Some(Transport::Icmp(m))) => {
-                    format!("{s} → {d} type {} seq {}", m.msg_type(), m.seq())
-                }
-                (Some((s, d)), None, Some(Transport::Icmpv6(m))) => {
-                    format!("{s} → {d} type {} seq {}", m.msg_type(), m.seq())
-                }
-                (Some((s, d)), _, _) => format!("{s} → {d}"),
-                _ => format!("EtherType {:#06x}", d.ethernet.ethertype()),
-            };
-            let extra = match (d.network, d.transport) {
-                (_, Some(Transport::Tcp(t))) => format!(
-                    "  flags {:#05x}, {} option bytes, {} payload bytes",
-                    t.flags(),
-                    t.options().len(),
-                    t.payload().len()
-                ),
-                (_, Some(Transport::Udp(u))) => format!("  {} payload bytes", u.payload().len()),
-                (Network::Ipv4(ip), _) if !ip.options().is_empty() => {
-                    format!("  {} IPv4 option bytes", ip.options().len())
-                }
-                _ => String::new(),
-            };
-            lake.alloc_fmt(format_args!(
-                "#{index:<3} {t}  {:<11} {what}{extra}",
-                d.label()
+    // Every piece is formatted into the lake too: no heap allocation per packet.
+    let fmt = |args: std::fmt::Arguments<'_>| -> &'l str { lake.alloc_fmt(args) };
+    let (secs, micros) = (ts_nanos / 1_000_000_000, ts_nanos % 1_000_000_000 / 1_000);
+    let d = match decoded {
+        Err(e) => {
+            return fmt(format_args!(
+                "#{index:<3} {secs}.{micros:06}  MALFORMED   {e}"
             ))
         }
-    }
+        Ok(d) => d,
+    };
+    let what = match (d.addresses(), d.ports(), d.transport) {
+        (Some((s, t)), Some((sp, tp)), _) => fmt(format_args!(
+            "{} → {}",
+            SocketAddr::new(s, sp),
+            SocketAddr::new(t, tp)
+        )),
+        (Some((s, t)), None, Some(Transport::Icmp(m))) => fmt(format_args!(
+            "{s} → {t} type {} seq {}",
+            m.msg_type(),
+            m.seq()
+        )),
+        (Some((s, t)), None, Some(Transport::Icmpv6(m))) => fmt(format_args!(
+            "{s} → {t} type {} seq {}",
+            m.msg_type(),
+            m.seq()
+        )),
+        (Some((s, t)), _, _) => fmt(format_args!("{s} → {t}")),
+        _ => fmt(format_args!("EtherType {:#06x}", d.ethernet.ethertype())),
+    };
+    let extra = match (d.network, d.transport) {
+        (_, Some(Transport::Tcp(t))) => fmt(format_args!(
+            "  flags {:#05x}, {} option bytes, {} payload bytes",
+            t.flags(),
+            t.options().len(),
+            t.payload().len()
+        )),
+        (_, Some(Transport::Udp(u))) => fmt(format_args!("  {} payload bytes", u.payload().len())),
+        (Network::Ipv4(ip), _) if !ip.options().is_empty() => {
+            fmt(format_args!("  {} IPv4 option bytes", ip.options().len()))
+        }
+        _ => "",
+    };
+    fmt(format_args!(
+        "#{index:<3} {secs}.{micros:06}  {:<11} {what}{extra}",
+        d.label()
+    ))
 }
 
 fn report(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
