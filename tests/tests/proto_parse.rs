@@ -98,9 +98,18 @@ macro_rules! check {
     }};
 }
 
-/// Every prefix `0..=128` of `bytes`, for every protocol.
+/// Prefix lengths tried under miri, where every length of every case would take too long: the
+/// lengths next to each protocol's fixed size and the sizes the nudged fields produce.
+const MIRI_LENGTHS: [usize; 16] = [0, 7, 8, 9, 13, 14, 19, 20, 21, 24, 39, 40, 41, 64, 127, 128];
+
+/// Every prefix `0..=128` of `bytes` (under miri: the [`MIRI_LENGTHS`]), for every protocol.
 fn check_all_prefixes(bytes: &[u8]) {
-    for n in 0..=bytes.len() {
+    let lengths: Vec<usize> = if cfg!(miri) {
+        MIRI_LENGTHS.to_vec()
+    } else {
+        (0..=bytes.len()).collect()
+    };
+    for n in lengths {
         let b = &bytes[..n];
         check!(EthernetHeader, ethernet_ref, 14, b);
         check!(Ipv4Header, ipv4_ref, 20, b);
@@ -147,7 +156,8 @@ fn buffer() -> impl Strategy<Value = Vec<u8>> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 4 } else { 512 },
+        cases: if cfg!(miri) { 2 } else { 512 },
+        failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
@@ -157,27 +167,43 @@ proptest! {
     }
 }
 
-/// The edges the random cases may miss, spelled out.
+/// The edges the random cases may miss, spelled out (fewer IPv4 combinations under miri).
 #[test]
 fn boundary_values() {
     let mut b = vec![0u8; 128];
-    for ver_ihl in [0x44, 0x45, 0x46, 0x4f, 0x55, 0x65, 0x05] {
-        for total in [0u16, 19, 20, 23, 24, 60, 127, 128, 129, 0xffff] {
+    let ver_ihls: &[u8] = if cfg!(miri) {
+        &[0x44, 0x46, 0x65]
+    } else {
+        &[0x44, 0x45, 0x46, 0x4f, 0x55, 0x65, 0x05]
+    };
+    let totals: &[u16] = if cfg!(miri) {
+        &[19, 24, 129]
+    } else {
+        &[0, 19, 20, 23, 24, 60, 127, 128, 129, 0xffff]
+    };
+    for &ver_ihl in ver_ihls {
+        for &total in totals {
             b[0] = ver_ihl;
             b[2..4].copy_from_slice(&total.to_be_bytes());
             check_all_prefixes(&b);
         }
     }
     let mut b = vec![0u8; 128];
+    let lens: &[u16] = if cfg!(miri) {
+        &[0, 89]
+    } else {
+        &[0, 1, 87, 88, 89, 0xffff]
+    };
     for v in [0x60u8, 0x6f, 0x40, 0x70] {
-        for len in [0u16, 1, 87, 88, 89, 0xffff] {
+        for &len in lens {
             b[0] = v;
             b[4..6].copy_from_slice(&len.to_be_bytes());
             check_all_prefixes(&b);
         }
     }
     let mut b = vec![0u8; 128];
-    for off in 0..=15u8 {
+    let step = if cfg!(miri) { 5 } else { 1 };
+    for off in (0..=15u8).step_by(step) {
         b[12] = off << 4;
         check_all_prefixes(&b);
     }

@@ -12,6 +12,7 @@ use proptest::prelude::*;
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
