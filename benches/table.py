@@ -148,7 +148,7 @@ def groups():
     return list(out.items())
 
 
-def render(rows, cg, load):
+def render(rows, cg, load, w7_min=None):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rustc = run(["rustc", "-V"]) or "unknown rustc"
     head = run(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
@@ -220,6 +220,29 @@ def render(rows, cg, load):
         out.append(f"- {text}")
     out.append("")
 
+    if w7_min and w7_min.get("results"):
+        res = w7_min["results"]
+        ref = res.get("hand", {}).get("min_ns_per_packet")
+        out.append(
+            "W7 fastest round (`bash benches/time_w7.sh`; "
+            f"{w7_min.get('method', '?')}; {w7_min.get('date', '?')}, load average "
+            f"{w7_min.get('load_before', '?')} → {w7_min.get('load_after', '?')}). On a shared "
+            "machine the minimum approximates an undisturbed round; criterion's median above "
+            "includes time other processes took."
+        )
+        out.append("")
+        out.append("| workload | contender | fastest round, ns / packet | median, ns / packet "
+                   "| vs hand-written (fastest) |")
+        out.append("|---|---|---:|---:|---:|")
+        for c in CONTENDERS["w7"]:
+            if c not in res:
+                continue
+            v = res[c]
+            name = f"**{c}**" if is_lake(c) else c
+            out.append(f"| w7 | {name} | {v['min_ns_per_packet']:.2f} "
+                       f"| {v['median_ns_per_packet']:.2f} | {ratio(v['min_ns_per_packet'], ref)} |")
+        out.append("")
+
     if cg and cg.get("results"):
         meta = cg.get("workloads", {})
         runs = {}  # (method, valgrind, date) -> workloads, so a full run prints them once
@@ -278,7 +301,9 @@ def main():
     load = (marker.read_text().strip() or None) if marker.exists() else None
     cg_path = ROOT / "benches" / "results" / "callgrind.json"
     cg = json.load(open(cg_path)) if cg_path.exists() else None
-    block = render(rows, cg, load)
+    w7_path = ROOT / "benches" / "results" / "time_w7.json"
+    w7_min = json.load(open(w7_path)) if w7_path.exists() else None
+    block = render(rows, cg, load, w7_min)
     if any(r["stale"] for r in rows.values()):
         print("warning: some criterion results predate the last run.sh (marked stale)",
               file=sys.stderr)
