@@ -1,5 +1,11 @@
 //! W4 (DESIGN.md §9): 1 000 live 64-byte objects; 100 000 × { remove a pseudo-random one,
-//! insert a new one }. IDs `w4/<contender>`: lake `Pool`, slab, slotmap, `Box`.
+//! insert a new one }. IDs `w4/<contender>`: lake `Pool`, slab, slotmap, sharded-slab,
+//! object-pool, `Box`.
+//!
+//! object-pool has no keys: its contender keeps the 1 000 live objects as `Reusable` guards,
+//! "removes" by dropping a guard (the object returns to the pool) and "inserts" by pulling an
+//! object back out and overwriting it. sharded-slab is the concurrent slab used from one
+//! thread (`take` removes and returns the value).
 //!
 //! Standalone: `cargo bench -p lake-benches --bench w4_pool` (not part of `run.sh`). Every
 //! contender does the same work: the same pseudo-random sequence of positions in a table of
@@ -79,6 +85,18 @@ impl Store for slotmap::SlotMap<slotmap::DefaultKey, Obj> {
     }
 }
 
+impl Store for sharded_slab::Slab<Obj> {
+    type Key = usize;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> usize {
+        sharded_slab::Slab::insert(self, value).expect("sharded-slab has room")
+    }
+    #[inline]
+    fn remove(&mut self, key: usize) -> Obj {
+        sharded_slab::Slab::take(self, key).expect("live key")
+    }
+}
+
 /// One W4 round: the same position sequence for every contender.
 fn round<S: Store>(store: &mut S, keys: &mut [S::Key]) -> u64 {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -115,6 +133,31 @@ fn w4(c: &mut Criterion) {
         "slotmap",
         slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(LIVE),
     );
+    bench_store(&mut group, "sharded_slab", sharded_slab::Slab::<Obj>::new());
+    group.bench_function("object_pool", |b| {
+        let pool = object_pool::Pool::<Obj>::new(LIVE, || obj(0));
+        let mut live: Vec<Option<object_pool::Reusable<'_, Obj>>> = (0..LIVE as u64)
+            .map(|i| {
+                let mut g = pool.pull(|| obj(0));
+                *g = obj(i);
+                Some(g)
+            })
+            .collect();
+        b.iter(|| {
+            let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+            let mut sum = 0u64;
+            for i in 0..ROUNDS {
+                let at = rng.next();
+                let old = live[at].take().expect("live guard");
+                sum = sum.wrapping_add(old.0[i & 7]);
+                drop(old); // back to the pool
+                let mut g = pool.pull(|| obj(0));
+                *g = obj(i as u64);
+                live[at] = Some(g);
+            }
+            black_box(sum)
+        });
+    });
     group.bench_function("box", |b| {
         let mut keys: Vec<Option<Box<Obj>>> =
             (0..LIVE as u64).map(|i| Some(Box::new(obj(i)))).collect();

@@ -89,11 +89,14 @@ pub struct HeaderLen {
     pub scale: Spanned<u64>,
 }
 
+/// One `name = width` of `bits(..)`.
+pub type BitField = (Ident, Spanned<u32>);
+
 #[derive(Default)]
 pub struct FieldAttrs {
     pub length: Option<Spanned<Length>>,
     /// `(name, width)` in declaration order: most significant first.
-    pub bits: Option<Spanned<Vec<(Ident, Spanned<u32>)>>>,
+    pub bits: Option<Spanned<Vec<BitField>>>,
     pub value: Option<Spanned<Value>>,
     pub header_len: Option<Spanned<HeaderLen>>,
 }
@@ -334,7 +337,7 @@ fn parse_length(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Length> {
             "max" => max = Some(parse_u64(&inner)?),
             other => {
                 return Err(inner.error(format!(
-                    "unknown length argument `{other}`{}: expected `total`, `payload`, `min = N` or `max = N`",
+                    "unknown length argument `{other}`{} (expected `total`, `payload`, `min = N` or `max = N`)",
                     suggest(other, &["total", "payload", "min", "max"])
                 )))
             }

@@ -104,7 +104,7 @@ fn no_field_attrs(cx: &Ctxt, input: &Input<'_>, what: &str) {
 fn no_generics(cx: &Ctxt, input: &Input<'_>, what: &str) {
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
-            &input.generics,
+            input.generics,
             format!("generic {what} are not supported by lake yet"),
         );
     }
@@ -186,6 +186,9 @@ fn packet_field_names(cx: &Ctxt, input: &Input<'_>) {
         }
     };
     for f in &input.fields {
+        if f.wire == Wire::Slice {
+            continue; // already reported as a declared payload
+        }
         claim(f.name(), f.member.span());
         if let Some(bits) = &f.attrs.bits {
             for (sub, _) in &bits.value {

@@ -23,6 +23,24 @@
 //! destructors". `#[lake(zeroed)]` adds `zeroed_in(&lake)` and `slice_zeroed_in(&lake, n)` for
 //! `bytemuck::Zeroable` types.
 //!
+//! # `#[lake(pool)]`: typed pool handles
+//!
+//! ```
+//! use lake::{LakeAlloc, Pool};
+//!
+//! #[derive(LakeAlloc)]
+//! #[lake(pool)]
+//! pub struct Conn { pub fd: i32, pub buf: Vec<u8> }
+//!
+//! let mut conns = Pool::typed(8);
+//! let h: ConnHandle = conns.insert(Conn { fd: 3, buf: Vec::new() });
+//! assert_eq!(conns[h].fd, 3);
+//! ```
+//!
+//! generates `pub struct ConnHandle(lake::pool::Handle)` (`Copy`, `Eq`, `Hash`, `Debug`,
+//! `repr(transparent)`), `impl PoolKey for ConnHandle` and `impl Pooled for Conn`. Pools drop
+//! their values, so pool types may own resources and get no arena constructors.
+//!
 //! # `#[lake::packet]`: zero-copy packet views
 //!
 //! On a `#[repr(C)]` struct whose fields are `u8`, `i8`, `[u8; N]`, `lake::be::*` /
@@ -102,119 +120,20 @@ mod repr;
 mod snapshots;
 
 use proc_macro::TokenStream;
-use proc_macro2::TokenStream as TokenStream2;
-use quote::quote;
 use syn::DeriveInput;
-
-use crate::attr::Mode;
-use crate::ctxt::Ctxt;
 
 /// Generates arena constructors (plain structs), packet views (`#[lake(packet)]`) or a typed
 /// pool handle (`#[lake(pool)]`); see the crate docs.
 #[proc_macro_derive(LakeAlloc, attributes(lake))]
 pub fn derive_lake_alloc(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
-    derive(&input).into()
+    expand::derive(&input).into()
 }
 
 /// Makes a `#[repr(C)]` struct a zero-copy packet header: adds zerocopy's derives and
 /// everything `#[derive(LakeAlloc)] #[lake(packet)]` generates; see the crate docs.
 #[proc_macro_attribute]
 pub fn packet(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args = TokenStream2::from(args);
     let item = syn::parse_macro_input!(item as DeriveInput);
-    packet_attribute(args, item).into()
-}
-
-/// The derive, on `proc_macro2` tokens (so tests can call it).
-pub(crate) fn derive(input: &DeriveInput) -> TokenStream2 {
-    let cx = Ctxt::new();
-    let Some(ast) = ast::parse(&cx, input, "#[derive(LakeAlloc)]") else {
-        return to_compile_errors(cx.check());
-    };
-    check::check(&cx, &ast);
-    if let Err(e) = cx.check() {
-        return e.to_compile_error();
-    }
-    generate(&ast)
-}
-
-fn generate(ast: &ast::Input<'_>) -> TokenStream2 {
-    match ast.mode() {
-        Mode::Plain => expand::plain::expand(ast),
-        Mode::Packet => expand::packet::expand(ast),
-        Mode::Pool => {
-            let mut out = expand::plain::expand(ast);
-            out.extend(expand::pool::expand(ast));
-            out
-        }
-    }
-}
-
-fn to_compile_errors(r: Result<(), syn::Error>) -> TokenStream2 {
-    match r {
-        Ok(()) => TokenStream2::new(),
-        Err(e) => e.to_compile_error(),
-    }
-}
-
-/// `#[lake::packet]`: check the struct; on success emit it with zerocopy's derives and the
-/// packet code, on failure emit it without any lake attributes or derives plus the errors,
-/// so the only errors the user sees are ours (no zerocopy cascade).
-pub(crate) fn packet_attribute(args: TokenStream2, mut item: DeriveInput) -> TokenStream2 {
-    let cx = Ctxt::new();
-    if !args.is_empty() {
-        cx.error_spanned_by(
-            &args,
-            "#[lake::packet] takes no arguments; put options in #[lake(..)] on the struct",
-        );
-    }
-    let ast = ast::parse(&cx, &item, "#[lake::packet]");
-    let generated = match ast {
-        Some(mut ast) => {
-            if ast.attrs.packet.is_none() {
-                ast.attrs.packet = Some(attr::Spanned {
-                    value: (),
-                    span: proc_macro2::Span::call_site(),
-                });
-            }
-            check::check(&cx, &ast);
-            let zc = zerocopy_derives(&ast.krate);
-            (!cx.has_errors()).then(|| (zc, generate(&ast)))
-        }
-        None => None,
-    };
-    strip_lake_attrs(&mut item);
-    match (cx.check(), generated) {
-        (Ok(()), Some((zc, generated))) => quote! {
-            #zc
-            #item
-            #generated
-        },
-        (r, _) => {
-            let errors = to_compile_errors(r);
-            quote! {
-                #item
-                #errors
-            }
-        }
-    }
-}
-
-fn zerocopy_derives(krate: &syn::Path) -> TokenStream2 {
-    let zc = quote!(#krate::__private::zerocopy);
-    let zc_str = zc.to_string().replace(' ', "");
-    quote! {
-        #[derive(#zc::FromBytes, #zc::IntoBytes, #zc::KnownLayout, #zc::Immutable, #zc::Unaligned)]
-        #[zerocopy(crate = #zc_str)]
-    }
-}
-
-fn strip_lake_attrs(item: &mut DeriveInput) {
-    item.attrs.retain(|a| !attr::is_lake(a));
-    if let syn::Data::Struct(s) = &mut item.data {
-        for f in s.fields.iter_mut() {
-            f.attrs.retain(|a| !attr::is_lake(a));
-        }
-    }
+    expand::packet_attribute(args.into(), item).into()
 }

@@ -23,6 +23,11 @@
 //! [`allocator_api2::alloc::Allocator`], so `allocator_api2::vec::Vec<T, &Lake>` and
 //! `hashbrown::HashMap<K, V, S, &Lake>` allocate from the lake.
 //!
+//! [`wire`] parses and builds packet headers in place: `#[lake::packet]` on a `#[repr(C)]`
+//! struct of [`be`] / [`le`] integers gives zero-copy views with validated length fields, and
+//! `#[derive(LakeAlloc)]` gives any struct `new_in(&lake, ..)` constructors (or, with
+//! `#[lake(pool)]`, a typed pool handle).
+//!
 //! ## Features
 //!
 //! - `std` (default): nothing yet beyond `alloc`; the core is `no_std` + `alloc`.

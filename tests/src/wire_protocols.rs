@@ -92,3 +92,54 @@ pub fn tlv_check(tlv: &Tlv) -> Result<(), &'static str> {
         Err("reserved flag bit 7 set")
     }
 }
+
+/// A header that embeds another packet header as a field (a nested packet).
+#[lake::packet]
+#[repr(C)]
+#[derive(Debug)]
+pub struct Encapsulated {
+    pub tag: u8,
+    pub inner: UdpHeader,
+    #[lake(length(payload))]
+    pub len: u8,
+}
+
+/// A pcap record header: little-endian fields (written on x86 hosts), no length attribute
+/// because `incl_len` counts bytes of a separate capture, checked with `check`.
+#[lake::packet]
+#[repr(C)]
+#[lake(check = pcap_record_check)]
+#[derive(Debug)]
+pub struct PcapRecord {
+    pub ts_sec: lake::le::U32,
+    pub ts_usec: lake::le::U32,
+    pub incl_len: lake::le::U32,
+    pub orig_len: lake::le::U32,
+}
+
+/// A record never captures more than the original packet had.
+pub fn pcap_record_check(r: &PcapRecord) -> Result<(), &'static str> {
+    if r.incl_len() <= r.orig_len() {
+        Ok(())
+    } else {
+        Err("incl_len exceeds orig_len")
+    }
+}
+
+/// IPv6 fixed header: 32-bit bit fields, a payload-counting length.
+#[lake::packet]
+#[repr(C)]
+#[derive(Debug)]
+pub struct Ipv6Header {
+    #[lake(
+        bits(version = 4, traffic_class = 8, flow_label = 20),
+        value(version = 6)
+    )]
+    pub ver_tc_flow: U32,
+    #[lake(length(payload))]
+    pub payload_len: U16,
+    pub next_header: u8,
+    pub hop_limit: u8,
+    pub src: [u8; 16],
+    pub dst: [u8; 16],
+}

@@ -39,7 +39,13 @@ fn new_in_moves_the_value_into_the_lake() {
     let lake = Lake::new();
     let p = Particle::new_in(&lake, [1.0, 2.0, 3.0], 7);
     p.id += 1;
-    assert_eq!(*p, Particle { pos: [1.0, 2.0, 3.0], id: 8 });
+    assert_eq!(
+        *p,
+        Particle {
+            pos: [1.0, 2.0, 3.0],
+            id: 8
+        }
+    );
     assert_eq!(lake.stats().used, core::mem::size_of::<Particle>());
     let q = Pair::new_in(&lake, 1, 2);
     assert_eq!(*q, Pair(1, 2));
@@ -56,7 +62,10 @@ fn try_new_in_reports_a_full_fixed_lake() {
     let lake = Lake::fixed(16);
     assert!(Particle::try_new_in(&lake, [0.0; 3], 1).is_ok());
     let err = Particle::try_new_in(&lake, [0.0; 3], 2).unwrap_err();
-    assert!(matches!(err, AllocError::CapacityExceeded { requested: 16, .. }), "{err:?}");
+    assert!(
+        matches!(err, AllocError::CapacityExceeded { requested: 16, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -249,3 +249,41 @@ fn panicking_recycle_drops_the_value_once_and_frees_the_slot() {
     drop(pool);
     assert_eq!(drops.get(), 2);
 }
+
+/// A value whose `recycle` drops a child guard of the same pool, re-entering the pool.
+struct Node<'p> {
+    id: usize,
+    child: Option<lake::PoolBox<'p, Node<'p>>>,
+}
+
+impl lake::Recycle for Node<'_> {
+    fn recycle(&mut self) {
+        self.child = None; // drops the child's guard: a nested release
+    }
+}
+
+#[test]
+fn a_reentrant_recycle_never_keeps_more_than_the_cap() {
+    // A pool whose values hold guards of the pool itself: it must outlive every borrow of it,
+    // so it lives on the heap and is freed explicitly at the end.
+    let raw: *mut Pool<Node<'_>> =
+        Box::into_raw(Box::new(Pool::builder().capacity(8).build_recycling(1)));
+    // SAFETY: `raw` comes from `Box::into_raw` and is freed only at the end of this test.
+    let pool = unsafe { &*raw };
+    let child = pool.acquire(|| Node { id: 2, child: None });
+    let parent = pool.acquire(|| Node {
+        id: 1,
+        child: Some(child),
+    });
+    drop(parent); // recycles the parent, whose recycle releases the child
+    let stats = pool.stats();
+    assert_eq!(stats.recycled, 1, "the cap is 1: {stats:?}");
+    assert_eq!(pool.len(), 0);
+    // The kept value is the parent (the child found the cap already taken and was dropped).
+    let again = pool.acquire(|| unreachable!("a recycled value is reused"));
+    assert_eq!((again.id, again.child.is_none()), (1, true));
+    drop(again);
+    // SAFETY: every guard is dropped and `pool` is not used again; `raw` came from
+    // `Box::into_raw` above.
+    drop(unsafe { Box::from_raw(raw) });
+}

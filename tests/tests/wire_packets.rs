@@ -382,3 +382,81 @@ fn view_aliases_and_packet_consts() {
         3 * core::mem::size_of::<usize>()
     );
 }
+
+#[test]
+fn nested_packet_fields_are_borrowed() {
+    use lake_tests::wire_protocols::Encapsulated;
+    let lake = Lake::new();
+    let mut e = Encapsulated::new_in(&lake, 2).unwrap();
+    e.set_tag(9);
+    e.inner_mut().set_dst_port(53);
+    let e = e.finish().unwrap();
+    assert_eq!(e.as_bytes(), &[9, 0, 0, 0, 53, 0, 0, 0, 0, 2, 0, 0]);
+    let (p, _) = Encapsulated::parse(e.as_bytes()).unwrap();
+    assert_eq!((p.tag(), p.inner().dst_port(), p.len()), (9, 53, 2));
+}
+
+#[test]
+fn little_endian_fields() {
+    use lake_tests::wire_protocols::PcapRecord;
+    let rec = [
+        0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
+        0x00,
+    ];
+    let (r, rest) = PcapRecord::parse(&rec).unwrap();
+    assert_eq!(
+        (r.ts_sec(), r.ts_usec(), r.incl_len(), r.orig_len()),
+        (1, 2, 60, 64)
+    );
+    assert!(r.payload().is_empty() && rest.is_empty());
+    let mut bad = rec;
+    bad[8] = 0x41;
+    assert_eq!(
+        PcapRecord::parse(&bad).unwrap_err().kind,
+        ErrorKind::Check {
+            reason: "incl_len exceeds orig_len"
+        }
+    );
+    let lake = Lake::new();
+    let mut w = PcapRecord::new_in(&lake, 0).unwrap();
+    w.set_ts_sec(0x0102_0304);
+    assert_eq!(&w.as_bytes()[..4], &[4, 3, 2, 1]);
+}
+
+#[test]
+fn ipv6_u32_bit_fields_and_payload_length() {
+    use lake_tests::wire_protocols::Ipv6Header;
+    // version 6, traffic class 0xb8, flow label 0x12345; 4-byte payload, UDP, hop limit 64
+    let mut frame = vec![0x6b, 0x81, 0x23, 0x45, 0x00, 0x04, 17, 64];
+    frame.extend(
+        [0xfe, 0x80]
+            .iter()
+            .chain([0u8; 13].iter())
+            .chain([1u8].iter()),
+    );
+    frame.extend(
+        [0xff, 0x02]
+            .iter()
+            .chain([0u8; 13].iter())
+            .chain([2u8].iter()),
+    );
+    frame.extend([1, 2, 3, 4, 5]);
+    let (ip, rest) = Ipv6Header::parse(&frame).unwrap();
+    assert_eq!(
+        (ip.version(), ip.traffic_class(), ip.flow_label()),
+        (6, 0xb8, 0x12345)
+    );
+    assert_eq!(
+        (ip.payload_len(), ip.next_header(), ip.hop_limit()),
+        (4, 17, 64)
+    );
+    assert_eq!((ip.src()[0], ip.dst()[15]), (0xfe, 2));
+    assert_eq!((ip.payload(), rest), (&[1, 2, 3, 4][..], &[5][..]));
+
+    let lake = Lake::new();
+    let mut b = Ipv6Header::new_in(&lake, 2).unwrap();
+    b.set_flow_label(0xfffff);
+    b.set_traffic_class(1);
+    let b = b.finish().unwrap();
+    assert_eq!(&b.as_bytes()[..6], &[0x60, 0x1f, 0xff, 0xff, 0, 2]);
+}

@@ -97,6 +97,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         #asserts
         #packet_impl
         #[automatically_derived]
+        // A wire field named `len` gets a `len()` getter; an `is_empty` would mean nothing.
+        #[allow(clippy::len_without_is_empty)]
         impl #ident {
             #(#accessors)*
 
@@ -319,7 +321,13 @@ fn packet_impl(input: &Input<'_>) -> TokenStream {
 
     if let Some(check) = &input.attrs.check {
         let path = &check.value;
-        checks.extend(quote_spanned! {path.span()=> #p::check(#packet::NAME, #path(self))?; });
+        let f = Ident::new("check", Span::mixed_site());
+        // The typed binding makes a wrong signature an error at the path, in terms of the
+        // expected fn type, rather than inside lake's helper.
+        checks.extend(quote_spanned! {path.span()=>
+            let #f: fn(&Self) -> #result<(), &'static str> = #path;
+            #p::check(#packet::NAME, #f(self))?;
+        });
     }
 
     quote! {

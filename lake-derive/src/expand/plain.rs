@@ -39,6 +39,9 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
     // evaluated eagerly, and its on_unimplemented message names the type); generic ones when a
     // constructor is instantiated.
     let (no_drop_item, no_drop_inline) = if input.generics.params.is_empty() {
+        // Every token of the bound carries the struct name's span, so the error points at the
+        // struct rather than at the derive.
+        let p = respan(p.clone(), ident.span());
         (
             quote_spanned! {ident.span()=>
                 const _: () = {
@@ -59,7 +62,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 const {
                     #p::core::assert!(
                         !#p::core::mem::needs_drop::<Self>(),
-                        "this type needs Drop, but a lake::Lake never runs destructors",
+                        "with these type arguments the value needs Drop, but a lake::Lake never runs destructors; allocate it with Lake::alloc_box, which drops",
                     )
                 };
             },
@@ -75,19 +78,20 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         let zd = format!("Allocates an all-zero [`{name}`] in `lake` (`#[lake(zeroed)]`; needs `{name}: bytemuck::Zeroable`).");
         let sd = format!("Allocates `len` all-zero [`{name}`]s in `lake`.");
         let len = syn::Ident::new("len", Span::mixed_site());
-        let bound = quote_spanned!(z.span=> Self: #p::bytemuck::Zeroable);
+        // Spanned at `zeroed`, so a missing `Zeroable` impl is reported at the attribute.
+        let bound = respan(quote!(Self: #p::ZeroedIn), z.span);
         quote! {
             #[doc = #zd]
             #[inline]
             #vis fn zeroed_in<#life>(#lake: &#life #k::Lake) -> &#life mut Self where #bound {
                 #no_drop_inline
-                #k::Lake::alloc_zeroed::<Self>(#lake)
+                <Self as #p::ZeroedIn>::zeroed_in(#lake)
             }
             #[doc = #sd]
             #[inline]
             #vis fn slice_zeroed_in<#life>(#lake: &#life #k::Lake, #len: usize) -> &#life mut [Self] where #bound {
                 #no_drop_inline
-                #k::Lake::alloc_slice_zeroed::<Self>(#lake, #len)
+                <Self as #p::ZeroedIn>::slice_zeroed_in(#lake, #len)
             }
         }
     });
@@ -118,4 +122,21 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
             #zeroed
         }
     }
+}
+
+/// `tokens` with every span set to `span` (at any depth).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

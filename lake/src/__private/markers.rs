@@ -13,17 +13,17 @@ pub trait NoDropGlue<T: ?Sized, const NEEDS_DROP: bool> {}
 impl<T: ?Sized> NoDropGlue<T, false> for () {}
 
 /// Every field of a packet must be its own bytes: any bit pattern valid, no padding,
-/// alignment 1. Asserted per field, spanned at the field's type.
+/// alignment 1. Asserted per field, spanned at the field's type, so the first error names the
+/// field in lake's words. Diagnostic only: soundness rests on the `Packet` supertraits. One
+/// bound (alignment, the usual mistake) so a bad field gives one such error, not four; the
+/// zerocopy derives report the other traits.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a wire-safe packet field",
     label = "packet fields must be `u8`, `i8`, `[u8; N]`, `lake::be::*` / `lake::le::*` integers or other packets",
     note = "wire-safe means: every bit pattern valid, no padding, alignment 1 (zerocopy's FromBytes + IntoBytes + Immutable + Unaligned)"
 )]
 pub trait WireField {}
-impl<T> WireField for T where
-    T: zerocopy::FromBytes + zerocopy::IntoBytes + zerocopy::Immutable + zerocopy::Unaligned
-{
-}
+impl<T: zerocopy::Unaligned> WireField for T {}
 
 /// An unsigned wire integer a length, constant value, header length or bit field can live in.
 #[diagnostic::on_unimplemented(
@@ -70,4 +70,32 @@ wire_uint! {
     U16: u16, 16;
     U32: u32, 32;
     U64: u64, 64;
+}
+
+/// `#[lake(zeroed)]` constructors need all-zero bytes to be a valid value. Not a supertrait of
+/// `Zeroable` (a supertrait would be reported instead of this message); the blanket impl
+/// carries the bound and the allocation.
+#[diagnostic::on_unimplemented(
+    message = "`#[lake(zeroed)]` needs `{Self}: bytemuck::Zeroable`",
+    label = "all-zero bytes must be a valid `{Self}`",
+    note = "add #[derive(bytemuck::Zeroable)] to the struct (or implement `bytemuck::Zeroable`), or remove #[lake(zeroed)]"
+)]
+// `&Lake -> &mut T` is the arena's contract (each call returns a fresh block).
+#[allow(clippy::mut_from_ref)]
+pub trait ZeroedIn: Sized {
+    /// `lake.alloc_zeroed::<Self>()`.
+    fn zeroed_in(lake: &crate::Lake) -> &mut Self;
+    /// `lake.alloc_slice_zeroed::<Self>(len)`.
+    fn slice_zeroed_in(lake: &crate::Lake, len: usize) -> &mut [Self];
+}
+
+impl<T: bytemuck::Zeroable> ZeroedIn for T {
+    #[inline]
+    fn zeroed_in(lake: &crate::Lake) -> &mut Self {
+        lake.alloc_zeroed::<T>()
+    }
+    #[inline]
+    fn slice_zeroed_in(lake: &crate::Lake, len: usize) -> &mut [Self] {
+        lake.alloc_slice_zeroed::<T>(len)
+    }
 }

@@ -87,6 +87,29 @@ impl DropList {
         }
     }
 
+    /// Moves every registered destructor to `parent`, to run (newest first, before `parent`'s
+    /// own) when `parent` runs. Used when a sandbox commits inside a scope: its values and
+    /// their memory live on in the parent.
+    ///
+    /// The caller must ensure this list's entries stay allocated until `parent` runs (they
+    /// lie in the committed sandbox, inside the parent's region).
+    pub(crate) fn move_into(&self, parent: &DropList) {
+        let Some(newest) = self.head.take() else {
+            return;
+        };
+        // Walk to this list's oldest entry and link it to the parent's newest one.
+        let mut oldest = newest;
+        // SAFETY: every header in the list starts a live entry (see `run_all`); only the
+        // `prev` links are read and one is written, through the raw header pointers.
+        unsafe {
+            while let Some(prev) = (*oldest.as_ptr()).prev {
+                oldest = prev;
+            }
+            (*oldest.as_ptr()).prev = parent.head.get();
+        }
+        parent.head.set(Some(newest));
+    }
+
     /// Runs every registered destructor, newest first, each exactly once. If one panics, the
     /// rest still run (as the panic unwinds), as `Vec`'s drop does.
     #[inline]

@@ -91,17 +91,21 @@ struct Region<'g> {
     lake: &'g Lake,
     start: Checkpoint,
     drops: DropList,
+    /// The drop list of the scope this region is nested in (`None` on the lake itself): a
+    /// kept (committed) region hands its registered destructors to it.
+    parent: Option<&'g DropList>,
     /// A region holds the exclusive borrow its creator gave up.
     _exclusive: PhantomData<&'g mut Lake>,
 }
 
 impl<'g> Region<'g> {
     #[inline]
-    fn new(lake: &'g Lake) -> Region<'g> {
+    fn new(lake: &'g Lake, parent: Option<&'g DropList>) -> Region<'g> {
         Region {
             lake,
             start: lake.scope_checkpoint(),
             drops: DropList::default(),
+            parent,
             _exclusive: PhantomData,
         }
     }
@@ -114,10 +118,15 @@ impl<'g> Region<'g> {
         }
     }
 
-    /// Runs the destructors, then rewinds unless `keep`.
+    /// Rewinds unless `keep`. Runs the destructors first — except when a kept region has a
+    /// parent scope: its values and their memory then live on in the parent, so the parent
+    /// takes over the destructors and runs them when it ends.
     #[inline]
     fn end(&mut self, keep: bool) {
-        self.drops.run();
+        match self.parent {
+            Some(parent) if keep => self.drops.move_into(parent),
+            _ => self.drops.run(),
+        }
         if !keep {
             // Cannot fail: the region's exclusive borrow kept anything from rewinding past its
             // start (no rewind API is reachable through a `Scope`).
@@ -211,7 +220,7 @@ impl Lake {
     #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
-            region: Region::new(&*self),
+            region: Region::new(&*self, None),
         }
     }
 
@@ -224,7 +233,7 @@ impl Lake {
     /// ```
     pub fn sandbox(&mut self) -> Sandbox<'_> {
         Sandbox {
-            region: Region::new(&*self),
+            region: Region::new(&*self, None),
             committed: false,
         }
     }
@@ -246,7 +255,7 @@ impl Lake {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        run_sandboxed(self, f)
+        run_sandboxed(self, None, f)
     }
 }
 
@@ -258,7 +267,7 @@ fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
     // the guard forgotten (its drop glue is not inlined across crates, and a scope loop would
     // pay that call every iteration).
     let mut guard = ScopeGuard {
-        region: Region::new(lake),
+        region: Region::new(lake, None),
     };
     let result = f(&mut guard.scope());
     guard.region.end(false);
@@ -269,12 +278,13 @@ fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
 /// Runs `f` in a sandbox of `lake`, committed if it returns `Ok` (rolled back on `Err` or
 /// unwinding). Callers hold exclusive access, as for [`run_scope`].
 #[inline]
-fn run_sandboxed<R, E>(
-    lake: &Lake,
+fn run_sandboxed<'g, R, E>(
+    lake: &'g Lake,
+    parent: Option<&'g DropList>,
     f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
 ) -> Result<R, E> {
     let mut sandbox = Sandbox {
-        region: Region::new(lake),
+        region: Region::new(lake, parent),
         committed: false,
     };
     let result = f(&mut sandbox.scope());
@@ -427,7 +437,7 @@ impl<'s> Scope<'s> {
     #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
-            region: Region::new(self.lake),
+            region: Region::new(self.lake, None),
         }
     }
 
@@ -443,7 +453,7 @@ impl<'s> Scope<'s> {
     /// ```
     pub fn sandbox(&mut self) -> Sandbox<'_> {
         Sandbox {
-            region: Region::new(self.lake),
+            region: Region::new(self.lake, Some(self.drops)),
             committed: false,
         }
     }
@@ -461,7 +471,57 @@ impl<'s> Scope<'s> {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        run_sandboxed(self.lake, f)
+        run_sandboxed(self.lake, Some(self.drops), f)
+    }
+
+    /// Runs `f` in a nested sandbox and, if it returns `Ok`, commits it and hands the returned
+    /// allocation to this scope: the result lives as long as the scope, like the scope's own
+    /// allocations. On `Err` (or a panic) everything `f` allocated is rolled back and its
+    /// destructors run.
+    ///
+    /// This is how a sandbox's work outlives it: inside `f`, allocations carry the sandbox's
+    /// own lifetime, so nothing can leak out of a sandbox that may still roll back; only the
+    /// `Ok` value is re-tied to the scope, after the commit. `T: 'static` means the value
+    /// holds no reference into the lake whose lifetime would also need re-tying. Destructors
+    /// registered in the sandbox ([`alloc_dropping`](Scope::alloc_dropping)) move to this
+    /// scope and run when it ends, so a committed value stays alive and usable until then.
+    ///
+    /// ```
+    /// let mut lake = lake::Lake::new();
+    /// lake.scope(|s| {
+    ///     // Parse a record; keep it only if it validates.
+    ///     let name: &mut String = s
+    ///         .sandboxed_ref(|sb| -> Result<_, &str> {
+    ///             let scratch = sb.alloc_slice_copy(b"  ada  ");
+    ///             let trimmed = core::str::from_utf8(scratch).unwrap().trim();
+    ///             Ok(sb.alloc_dropping(String::from(trimmed)))
+    ///         })
+    ///         .unwrap();
+    ///     let rejected = s.sandboxed_ref(|sb| -> Result<&mut u64, &str> {
+    ///         sb.alloc_slice_copy(&[0u8; 256]);
+    ///         Err("checksum mismatch")
+    ///     });
+    ///     assert_eq!(rejected, Err("checksum mismatch"));
+    ///     name.push_str(" lovelace"); // still alive: committed to this scope
+    ///     assert_eq!(name, "ada lovelace");
+    /// });
+    /// ```
+    pub fn sandboxed_ref<T: ?Sized + 'static, E>(
+        &mut self,
+        f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<&'t mut T, E>,
+    ) -> Result<&'s mut T, E> {
+        let committed = run_sandboxed(self.lake, Some(self.drops), |sb| {
+            f(sb).map(core::ptr::NonNull::from)
+        })?;
+        // SAFETY: `Ok` means the sandbox committed: its memory is kept, and it lies after this
+        // scope's start, so it stays allocated and is not rewound or reused until this scope
+        // ends — which is when `'s` ends (a scope's allocations carry `'s` for this reason).
+        // The value is initialised (it was a live `&mut T`) and no other reference to it
+        // exists: the `&'t mut T` it came from ended with `f`, and the sandbox's scope handle
+        // is gone. If it was registered for dropping, its destructor moved to this scope's
+        // drop list and runs only when this scope ends. `T: 'static` means it holds no
+        // reference with a sandbox-bound lifetime.
+        Ok(unsafe { &mut *committed.as_ptr() })
     }
 }
 

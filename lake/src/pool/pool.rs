@@ -82,6 +82,9 @@ pub struct Pool<T, K = Handle> {
     recycled: RefCell<Vec<u32>>,
     recycler: Option<fn(&mut T)>,
     recycle_cap: usize,
+    /// `Recycle::recycle` calls running now: their values count against `recycle_cap` (a
+    /// `recycle` that drops another guard of this pool re-enters `release`).
+    recycling: Cell<usize>,
     growth: Growth,
     max_capacity: usize,
     max_generation: u32,
@@ -218,6 +221,7 @@ impl<T, K: PoolKey> Pool<T, K> {
             recycled: RefCell::new(Vec::new()),
             recycler,
             recycle_cap,
+            recycling: Cell::new(0),
             growth: b.growth,
             max_capacity: b.max_capacity,
             max_generation: b.max_generation.max(FIRST),
@@ -387,7 +391,8 @@ impl<T, K: PoolKey> Pool<T, K> {
         debug_assert_eq!(slot.link.get(), GUARDED);
         self.count_out();
         if let Some(recycle) = self.recycler {
-            if self.recycled.borrow().len() < self.recycle_cap {
+            if self.recycled.borrow().len() + self.recycling.get() < self.recycle_cap {
+                self.recycling.set(self.recycling.get() + 1);
                 // If `recycle` panics, this guard drops the value and frees the slot.
                 let on_unwind = FreeOnUnwind {
                     pool: self,
@@ -398,6 +403,7 @@ impl<T, K: PoolKey> Pool<T, K> {
                 // this is the only reference to the value while `recycle` runs.
                 recycle(unsafe { &mut *slot.value_ptr() });
                 core::mem::forget(on_unwind);
+                self.recycling.set(self.recycling.get() - 1);
                 slot.link.set(RECYCLED);
                 self.recycled.borrow_mut().push(index);
                 return;
@@ -961,6 +967,7 @@ impl<T, K: PoolKey> Drop for FreeOnUnwind<'_, T, K> {
         // gave up all access to the initialised value of this GUARDED slot; `recycle`'s
         // `&mut T` is gone. The slot is freed before the drop, so the value moves out once.
         let value = unsafe { self.slot.value_ptr().read() };
+        self.pool.recycling.set(self.pool.recycling.get() - 1);
         self.pool.push_free(self.index, self.slot);
         drop(value);
     }

@@ -19,7 +19,7 @@
 /// ```
 #[inline]
 pub fn checksum(bytes: &[u8]) -> u16 {
-    Checksum::new().add(bytes).finish()
+    Checksum::new().add_bytes(bytes).finish()
 }
 
 /// An incremental internet checksum, for data in pieces (a UDP/TCP pseudo-header, then the
@@ -29,7 +29,7 @@ pub fn checksum(bytes: &[u8]) -> u16 {
 /// use lake::wire::{checksum, Checksum};
 ///
 /// let data = [1u8, 2, 3, 4, 5, 6, 7];
-/// let split = Checksum::new().add(&data[..3]).add(&data[3..]).finish();
+/// let split = Checksum::new().add_bytes(&data[..3]).add_bytes(&data[3..]).finish();
 /// assert_eq!(split, checksum(&data));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,11 +58,11 @@ impl Checksum {
     /// Adds `bytes` to the sum.
     ///
     /// ```
-    /// let c = lake::wire::Checksum::new().add(&[0x00, 0x01]);
+    /// let c = lake::wire::Checksum::new().add_bytes(&[0x00, 0x01]);
     /// assert_eq!(c.finish(), !0x0001);
     /// ```
     #[must_use]
-    pub fn add(mut self, mut bytes: &[u8]) -> Self {
+    pub fn add_bytes(mut self, mut bytes: &[u8]) -> Self {
         if let (Some(high), Some((&low, rest))) = (self.pending, bytes.split_first()) {
             self.sum += u64::from(u16::from_be_bytes([high, low]));
             self.pending = None;
@@ -83,11 +83,11 @@ impl Checksum {
     ///
     /// ```
     /// use lake::wire::Checksum;
-    /// assert_eq!(Checksum::new().add_u16(0x1234).finish(), Checksum::new().add(&[0x12, 0x34]).finish());
+    /// assert_eq!(Checksum::new().add_u16(0x1234).finish(), Checksum::new().add_bytes(&[0x12, 0x34]).finish());
     /// ```
     #[must_use]
     pub fn add_u16(self, word: u16) -> Self {
-        self.add(&word.to_be_bytes())
+        self.add_bytes(&word.to_be_bytes())
     }
 
     /// The checksum: the ones'-complement of the folded sum.

@@ -75,6 +75,21 @@ impl<'a, P: Packet> View<'a, P> {
     }
 
     /// The fixed header (the same `P` the view derefs to, with the buffer's lifetime).
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let buf = [2, 7, 7, 7, 0xaa, 0xbb, 0xcc, 0xdd, 1, 2];
+    /// let (opt, _) = Opt::parse(&buf)?;
+    /// let header: &Opt = opt.header(); // outlives `opt`, borrows `buf`
+    /// assert_eq!(header.kind(), &[7, 7, 7]);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn header(&self) -> &'a P {
         &self.packet.header
@@ -82,6 +97,22 @@ impl<'a, P: Packet> View<'a, P> {
 
     /// Header options: the bytes between the fixed header and the payload when the header
     /// length is variable (`#[lake(header_len(..))]`); empty otherwise.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// // `words` = 2: an 8-byte header, 4 of them options.
+    /// let (opt, _) = Opt::parse(&[2, 7, 7, 7, 0xaa, 0xbb, 0xcc, 0xdd, 1, 2])?;
+    /// assert_eq!(opt.options(), &[0xaa, 0xbb, 0xcc, 0xdd]);
+    /// assert_eq!(opt.payload(), &[1, 2]);
+    /// assert_eq!(opt.header_len(), 8);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn options(&self) -> &'a [u8] {
         self.packet.payload.split_at(self.options_len).0
@@ -89,18 +120,56 @@ impl<'a, P: Packet> View<'a, P> {
 
     /// The payload: the bytes after the header (options included in the header), up to the
     /// packet's length field if it has one.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let (opt, _) = Opt::parse(&[1, 0, 0, 0, 9])?;
+    /// assert_eq!((opt.options(), opt.payload()), (&[][..], &[9][..]));
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn payload(&self) -> &'a [u8] {
         self.packet.payload.split_at(self.options_len).1
     }
 
     /// Header length in bytes, options included.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// assert_eq!(Opt::parse(&[3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?.0.header_len(), 12);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn header_len(&self) -> usize {
         P::FIXED_LEN + self.options_len
     }
 
     /// The whole packet: header, options and payload, as they are in the buffer.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let buf = [1, 0, 0, 0, 9];
+    /// assert_eq!(Opt::parse(&buf)?.0.as_bytes(), &buf);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.packet.as_bytes()

@@ -83,48 +83,168 @@ impl<'a, P: Packet> ViewMut<'a, P> {
     }
 
     /// Header options (see [`View::options`]).
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// opt.options_mut().copy_from_slice(&[1, 2, 3, 4]);
+    /// opt.payload_mut().copy_from_slice(&[5, 6]);
+    /// assert_eq!((opt.options(), opt.payload()), (&[1, 2, 3, 4][..], &[5, 6][..]));
+    /// assert_eq!(opt.as_bytes(), &[2, 0, 0, 0, 1, 2, 3, 4, 5, 6]);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn options(&self) -> &[u8] {
         self.packet.payload.split_at(self.options_len).0
     }
 
     /// Header options, writable.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// opt.options_mut()[0] = 0x94;
+    /// assert_eq!(opt.options(), &[0x94, 0, 0, 0]);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn options_mut(&mut self) -> &mut [u8] {
         self.packet.payload.split_at_mut(self.options_len).0
     }
 
     /// The payload (see [`View::payload`]).
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// assert_eq!(opt.payload(), &[0, 0]);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn payload(&self) -> &[u8] {
         self.packet.payload.split_at(self.options_len).1
     }
 
     /// The payload, writable.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// opt.payload_mut().fill(0xff);
+    /// assert_eq!(opt.payload(), &[0xff, 0xff]);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn payload_mut(&mut self) -> &mut [u8] {
         self.packet.payload.split_at_mut(self.options_len).1
     }
 
     /// Header length in bytes, options included.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// assert_eq!(opt.header_len(), 8);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn header_len(&self) -> usize {
         P::FIXED_LEN + self.options_len
     }
 
     /// The packet's bytes as they are now (length fields possibly not yet stamped).
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// opt.set_words(0); // not stamped yet: as_bytes shows what is there
+    /// assert_eq!(opt.as_bytes()[0], 0);
+    /// assert_eq!(opt.finish()?.as_bytes()[0], 2);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         self.packet.as_bytes()
     }
 
     /// A read-only view for the duration of the borrow, without re-stamping.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// let view = opt.as_view();
+    /// assert_eq!((view.words(), view.payload().len()), (2, 2));
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn as_view(&self) -> View<'_, P> {
         View::from_parts(self.packet, self.options_len)
     }
 
     /// The real sizes of this packet.
+    ///
+    /// ```
+    /// # #[lake::packet]
+    /// # #[repr(C)]
+    /// # pub struct Opt {
+    /// #     #[lake(header_len(scale = 4))]
+    /// #     pub words: u8,
+    /// #     pub kind: [u8; 3],
+    /// # }
+    /// let lake = lake::Lake::new();
+    /// let mut opt = lake.packet_with_options::<Opt>(4, 2)?;
+    /// assert_eq!(opt.extent(), lake::wire::Extent { header_len: 8, payload_len: 2 });
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     #[inline]
     pub fn extent(&self) -> Extent {
         Extent {
@@ -140,6 +260,21 @@ impl<'a, P: Packet> ViewMut<'a, P> {
     ///
     /// [`ErrorKind::Overflow`](super::ErrorKind::Overflow) (or `LengthField` / `HeaderLen`)
     /// when a size cannot be expressed by its field, e.g. 70 000 bytes behind a `U16` length.
+    ///
+    /// ```
+    /// #[lake::packet]
+    /// #[repr(C)]
+    /// pub struct Short {
+    ///     #[lake(length(total))]
+    ///     pub len: u8,
+    /// }
+    ///
+    /// let lake = lake::Lake::new();
+    /// assert_eq!(Short::new_in(&lake, 254)?.finish()?.len(), 255);
+    /// let err = Short::new_in(&lake, 255).unwrap_err(); // 256 does not fit in a u8
+    /// assert_eq!(err.kind, lake::wire::ErrorKind::Overflow { field: "len", needed: 256 });
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     pub fn finish(self) -> Result<View<'a, P>, Error> {
         let extent = self.extent();
         let ViewMut {

@@ -1,0 +1,58 @@
+//! `#[lake(pool)]`: the generated handle newtype works with `Pool::typed`.
+
+use std::collections::HashSet;
+
+use lake::pool::{Handle, PoolKey, Pooled};
+use lake::{LakeAlloc, Pool};
+
+#[derive(LakeAlloc, Debug)]
+#[lake(pool)]
+pub struct Conn {
+    pub fd: i32,
+    pub buf: Vec<u8>, // pools drop values: owning resources is fine here
+}
+
+#[derive(LakeAlloc, Debug)]
+#[lake(pool)]
+pub struct Session(pub u64);
+
+#[test]
+fn typed_pool_takes_and_returns_the_generated_handle() {
+    let mut conns: Pool<Conn, ConnHandle> = Pool::typed(4);
+    let a: ConnHandle = conns.insert(Conn {
+        fd: 3,
+        buf: vec![1],
+    });
+    let b = conns.insert(Conn {
+        fd: 4,
+        buf: Vec::new(),
+    });
+    assert_ne!(a, b);
+    assert_eq!(conns[a].fd, 3);
+    assert_eq!(conns.get(b).map(|c| c.fd), Some(4));
+    let removed = conns.remove(a).unwrap();
+    assert_eq!(removed.buf, vec![1]);
+    assert!(
+        conns.get(a).is_none(),
+        "stale generated handle finds nothing"
+    );
+    let set: HashSet<ConnHandle> = [b, b].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    assert!(format!("{b:?}").starts_with("ConnHandle("));
+}
+
+#[test]
+fn handle_newtype_is_transparent_and_round_trips() {
+    assert_eq!(
+        core::mem::size_of::<ConnHandle>(),
+        core::mem::size_of::<Handle>()
+    );
+    assert_eq!(
+        core::mem::size_of::<Option<ConnHandle>>(),
+        core::mem::size_of::<Option<Handle>>()
+    );
+    let mut pool: Pool<Session, <Session as Pooled>::Handle> = Pool::typed(1);
+    let h = pool.insert(Session(9));
+    assert_eq!(SessionHandle::from_handle(h.handle()), h);
+    assert_eq!(pool[h].0, 9);
+}

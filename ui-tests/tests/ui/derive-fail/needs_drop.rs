@@ -1,0 +1,6 @@
+#[derive(lake::LakeAlloc)]
+pub struct Named {
+    pub name: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(lake::LakeAlloc)]
+#[lake(pakcet)]
+pub struct Hdr {
+    pub a: u8,
+}
+
+fn main() {}
