@@ -35,8 +35,8 @@ impl Addrs {
     /// The RFC 768 / RFC 8200 pseudo-header sum for `proto` and a segment of `len` bytes.
     fn pseudo(self, proto: u8, len: usize) -> Checksum {
         let c = match self {
-            Addrs::V4(s, d) => Checksum::new().add(&s).add(&d),
-            Addrs::V6(s, d) => Checksum::new().add(&s).add(&d),
+            Addrs::V4(s, d) => Checksum::new().add_bytes(&s).add_bytes(&d),
+            Addrs::V6(s, d) => Checksum::new().add_bytes(&s).add_bytes(&d),
         };
         // Segment lengths here are far below 64 KiB.
         c.add_u16(len as u16).add_u16(u16::from(proto))
@@ -60,7 +60,7 @@ pub fn udp<'l>(
     u.payload_mut().copy_from_slice(payload);
     let sum = addrs
         .pseudo(ip_proto::UDP, u.as_bytes().len())
-        .add(u.as_bytes())
+        .add_bytes(u.as_bytes())
         .finish();
     u.set_checksum(if sum == 0 { 0xffff } else { sum });
     Ok(u.finish()?.as_bytes())
@@ -93,7 +93,7 @@ pub fn tcp<'l>(
     t.payload_mut().copy_from_slice(payload);
     let sum = addrs
         .pseudo(ip_proto::TCP, t.as_bytes().len())
-        .add(t.as_bytes())
+        .add_bytes(t.as_bytes())
         .finish();
     t.set_checksum(sum);
     Ok(t.finish()?.as_bytes())
@@ -139,7 +139,7 @@ pub fn echo<'l>(
             m.payload_mut().copy_from_slice(payload);
             let sum = addrs
                 .pseudo(ip_proto::ICMPV6, m.as_bytes().len())
-                .add(m.as_bytes())
+                .add_bytes(m.as_bytes())
                 .finish();
             m.set_checksum(sum);
             m.finish()?.as_bytes()
