@@ -14,8 +14,8 @@
 //! That is what the lake views check (`#[lake(value(version = 4))]`,
 //! `header_len(ihl, scale = 4)`, `length(total, min = 20)` on IPv4, `length(total, min = 8)`
 //! on UDP). Where a peer's own check is laxer, its contender adds the missing test right
-//! after the peer's parse, with a comment (smoltcp does not reject version ≠ 4 or IHL < 5;
-//! etherparse accepts a UDP length of 0). No contender verifies checksums (none of the views
+//! after the peer's parse, with a comment (smoltcp 0.14 does not reject version ≠ 4;
+//! etherparse 0.21 accepts a UDP length of 0). No contender verifies checksums (none of the views
 //! does; checksums are a separate helper).
 //!
 //! Each contender is a `*_fields(frame) -> Option<Fields>` function (inlined into its round)
@@ -252,8 +252,8 @@ pub fn smoltcp_fields(f: &[u8]) -> Option<Fields> {
         return None;
     }
     let ip = Ipv4Packet::new_checked(eth.payload()).ok()?;
-    // smoltcp's `check_len` accepts any version and IHL < 5; the views reject both.
-    if ip.version() != 4 || ip.header_len() < 20 || ip.next_header() != IpProtocol::Udp {
+    // smoltcp's `check_len` (0.14) accepts any version; the views reject all but 4.
+    if ip.version() != 4 || ip.next_header() != IpProtocol::Udp {
         return None;
     }
     let udp = UdpPacket::new_checked(ip.payload()).ok()?;
