@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use allocator_api2::vec::Vec as LakeVec;
 use lake::Lake;
 use lake_examples::analyze::{decode, Decoded, Network, Summary, Transport};
-use lake_examples::pcap::{PcapReader, LINKTYPE_ETHERNET};
+use lake_examples::pcap::{PcapReader, Precision, Record, LINKTYPE_ETHERNET};
 use lake_examples::sample;
 
 /// Records decoded per lake reset.
@@ -100,7 +100,8 @@ fn analyze(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
                 };
                 let decoded = decode(record.data);
                 if index < SHOW {
-                    writeln!(out, "{}", line(&lake, index, record.ts_nanos(), &decoded))?;
+                    let ts = timestamp(&lake, &record);
+                    writeln!(out, "{}", line(&lake, index, ts, &decoded))?;
                 }
                 batch.push((index, u64::from(record.orig_len), decoded));
                 index += 1;
@@ -132,18 +133,13 @@ fn analyze(path: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
 fn line<'l>(
     lake: &'l Lake,
     index: u64,
-    ts_nanos: u64,
+    ts: &str,
     decoded: &Result<Decoded<'_>, lake::wire::Error>,
 ) -> &'l str {
     // Every piece is formatted into the lake too: no heap allocation per packet.
     let fmt = |args: std::fmt::Arguments<'_>| -> &'l str { lake.alloc_fmt(args) };
-    let (secs, micros) = (ts_nanos / 1_000_000_000, ts_nanos % 1_000_000_000 / 1_000);
     let d = match decoded {
-        Err(e) => {
-            return fmt(format_args!(
-                "#{index:<3} {secs}.{micros:06}  MALFORMED   {e}"
-            ))
-        }
+        Err(e) => return fmt(format_args!("#{index:<3} {ts}  MALFORMED   {e}")),
         Ok(d) => d,
     };
     let what = match (d.addresses(), d.ports(), d.transport) {
@@ -179,9 +175,18 @@ fn line<'l>(
         _ => "",
     };
     fmt(format_args!(
-        "#{index:<3} {secs}.{micros:06}  {:<11} {what}{extra}",
+        "#{index:<3} {ts}  {:<11} {what}{extra}",
         d.label()
     ))
+}
+
+/// A record's timestamp as seconds with the file's precision (6 or 9 digits), in the lake.
+fn timestamp<'l>(lake: &'l Lake, record: &Record<'_>) -> &'l str {
+    let (secs, frac) = (record.ts_sec, record.ts_frac);
+    match record.precision {
+        Precision::Micro => lake.alloc_fmt(format_args!("{secs}.{frac:06}")),
+        Precision::Nano => lake.alloc_fmt(format_args!("{secs}.{frac:09}")),
+    }
 }
 
 fn report(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
