@@ -15,8 +15,11 @@
 # amortised over A; subtract the `baseline` row (the same loop without allocation, and in W3
 # without scopes) for the allocator's own share.
 #
+# W7 (packet parsing) runs `callgrind_w7 <contender> <rounds>` instead: A = 100 000 frames per
+# round, and the result is instructions per packet.
+#
 # Environment: LO (default 1), HI (default 11), CONTENDERS, WORKLOADS as in run.sh (default
-# w1 w2 w3; each workload has its own contenders, see contenders_of, plus `baseline`).
+# w1 w2 w3 w7; each workload has its own contenders, see contenders_of, plus `baseline`).
 # The (workload, contender) rows run replace theirs in benches/results/callgrind.json; rows
 # not run this time are kept (the JSON records each workload's last run date). Raw callgrind files go to benches/results/raw/ (git-ignored),
 # with a callgrind_annotate report per run.
@@ -25,7 +28,7 @@ cd "$(dirname "$0")/.."
 
 LO=${LO:-1}
 HI=${HI:-11}
-read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3}"
+read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3 w7}"
 raw=benches/results/raw
 mkdir -p "$raw"
 
@@ -34,6 +37,7 @@ contenders_of() {
     case $1 in
         w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box baseline" ;;
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint baseline" ;;
+        w7) echo "lake hand zerocopy smoltcp etherparse binrw baseline" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }
@@ -61,16 +65,22 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1
 
 # The `bench` profile is `release` plus debug info (see [profile.bench] in the root
 # Cargo.toml): the same code criterion times, with symbols for callgrind_annotate.
-bin=$(cargo build --profile bench -p lake-benches --bin callgrind_round \
-    --message-format=json-render-diagnostics |
-    python3 -c '
+# Builds one driver binary of lake-benches and prints its path.
+build_bin() {
+    cargo build --profile bench -p lake-benches --bin "$1" \
+        --message-format=json-render-diagnostics |
+        python3 -c '
 import json, sys
 for line in sys.stdin:
     msg = json.loads(line)
     if msg.get("reason") == "compiler-artifact" and msg.get("executable") \
-            and msg["target"]["name"] == "callgrind_round":
-        print(msg["executable"])')
+            and msg["target"]["name"] == sys.argv[1]:
+        print(msg["executable"])' "$1"
+}
+bin=$(build_bin callgrind_round)
 [ -x "$bin" ] || { echo "could not build callgrind_round" >&2; exit 1; }
+bin_w7=$(build_bin callgrind_w7)
+[ -x "$bin_w7" ] || { echo "could not build callgrind_w7" >&2; exit 1; }
 
 # Total instructions of one callgrind output file (its `summary:` or `totals:` line).
 total_ir() {
@@ -83,7 +93,12 @@ for run in "${runs[@]}"; do
     read -r w c <<<"$run"
     for r in "$LO" "$HI"; do
         out=$raw/callgrind.$w.$c.$r.out
-        valgrind --tool=callgrind --callgrind-out-file="$out" -q "$bin" "$w" "$c" "$r" >/dev/null
+        if [ "$w" = w7 ]; then
+            cmd=("$bin_w7" "$c" "$r")
+        else
+            cmd=("$bin" "$w" "$c" "$r")
+        fi
+        valgrind --tool=callgrind --callgrind-out-file="$out" -q "${cmd[@]}" >/dev/null
         ir=$(total_ir "$out")
         echo "$w,$c,$r,$ir" >>"$csv"
         callgrind_annotate "$out" >"$out.annotate.txt" 2>/dev/null || true
@@ -95,8 +110,9 @@ python3 - "$csv" "$LO" "$HI" "$(valgrind --version)" <<'PY'
 import csv, json, sys, datetime
 from pathlib import Path
 path, lo, hi, valgrind = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-# Allocations per round: N in W1/W2, 1 000 scopes × 64 in W3 (lake_benches::allocations_per_round).
-ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000}
+# Allocations per round: N in W1/W2, 1 000 scopes × 64 in W3 (lake_benches::allocations_per_round);
+# W7: frames per round (lake_benches::w7::frames::FRAMES), so its "per alloc" is per packet.
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w7": 100_000}
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 ir = {}
 for row in csv.DictReader(open(path)):
@@ -142,7 +158,8 @@ out = {
 json_path.write_text(json.dumps(out, indent=2) + "\n")
 for w, rows in fresh.items():
     for c, v in rows.items():
-        print(f"{w} {c:21} {v['ir_per_alloc']:8.2f} Ir/alloc")
+        unit = "Ir/packet" if w == "w7" else "Ir/alloc"
+        print(f"{w} {c:21} {v['ir_per_alloc']:8.2f} {unit}")
 PY
 
 python3 benches/table.py "$@"

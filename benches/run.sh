@@ -6,7 +6,7 @@
 #                                   # <!-- bench-table:start --> and <!-- bench-table:end -->
 #
 # Environment:
-#   WORKLOADS="w1"              run only these workloads (default: w1 w2 w3)
+#   WORKLOADS="w1"              run only these workloads (default: w1 w2 w3 w7)
 #   CONTENDERS="lake bumpalo"   run only these contenders (default: each workload's own list,
 #                               see contenders_of; a name runs in the selected workloads that
 #                               have it, and a name that none of them has is an error)
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3}"
+read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3 w7}"
 
 # Each workload's contenders, in table order: the same lists as `contenders()` in
 # benches/src/lib.rs and CONTENDERS in benches/table.py.
@@ -26,6 +26,8 @@ contenders_of() {
     case $1 in
         w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box" ;;
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint" ;;
+        # W7's list is lake_benches::w7::CONTENDERS.
+        w7) echo "lake hand zerocopy smoltcp etherparse binrw" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }
@@ -35,6 +37,7 @@ bench_target() {
         w1) echo w1_alloc_struct ;;
         w2) echo w2_alloc_slice ;;
         w3) echo w3_scopes ;;
+        w7) echo w7_parse ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }

@@ -37,14 +37,19 @@ CONTENDERS = {
         "bump-scope-scoped",
         "bump-scope-checkpoint",
     ],
+    # lake_benches::w7::CONTENDERS
+    "w7": ["lake", "hand", "zerocopy", "smoltcp", "etherparse", "binrw"],
 }
-# Allocations per round (per criterion iteration).
-ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000}
+# Allocations per round (per criterion iteration); for W7, frames per round.
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w7": 100_000}
+# What ALLOCS counts, per workload (the "per …" columns).
+UNIT = {"w7": "packet"}
 # What each workload's ratio column compares with: the fastest (lowest) of these contenders.
 REFERENCE = {
     "w1": ("bumpalo", ["bumpalo"]),
     "w2": ("bumpalo", ["bumpalo"]),
     "w3": ("bump-scope", ["bump-scope-scoped", "bump-scope-checkpoint"]),
+    "w7": ("hand-written", ["hand"]),
 }
 WORKLOADS = {
     "w1": "W1: 10 000 × alloc a 32-byte struct, read back, reset",
@@ -52,6 +57,8 @@ WORKLOADS = {
     "w3": "W3: 1 000 × { open a scope (or take a mark / checkpoint), 64 × alloc a 32-byte "
     "struct, read back, rewind }; vs bump-scope = vs the faster of `bump-scope-scoped` and "
     "`bump-scope-checkpoint`",
+    "w7": "W7: parse 100 000 Ethernet II + IPv4 (¼ with options) + UDP frames, sum ip.src + "
+    "udp.dst_port + udp.len; vs hand-written = vs the `hand` contender (`from_be_bytes`)",
 }
 START = "<!-- bench-table:start -->"
 END = "<!-- bench-table:end -->"
@@ -128,6 +135,11 @@ def is_lake(c):
     return c == "lake" or c.startswith("lake-")
 
 
+def unit(ws):
+    """What a group's "per …" columns count: allocations, or packets for W7."""
+    return UNIT.get(ws[0], "allocation")
+
+
 def groups():
     """Workloads that share a table: those with the same reference column."""
     out = {}
@@ -136,7 +148,7 @@ def groups():
     return list(out.items())
 
 
-def render(rows, cg, load):
+def render(rows, cg, load, w7_min=None):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rustc = run(["rustc", "-V"]) or "unknown rustc"
     head = run(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
@@ -160,13 +172,14 @@ def render(rows, cg, load):
     out.append(
         "- criterion: 1 s warm-up, 3 s measurement, 30 samples; one process per row; "
         "time = median per round (W1/W2: 10 000 allocations + read-back + reset; "
-        "W3: 1 000 scopes of 64 allocations + read-back + rewind)"
+        "W3: 1 000 scopes of 64 allocations + read-back + rewind; "
+        "W7: 100 000 frames parsed)"
     )
     out.append("")
     summary = []
     for ref_name, ws in groups():
         out.append(
-            "| workload | contender | median / round | 95% CI of median | per allocation "
+            f"| workload | contender | median / round | 95% CI of median | per {unit(ws)} "
             f"| vs fastest | vs {ref_name} |"
         )
         out.append("|---|---|---:|---:|---:|---:|---:|")
@@ -207,6 +220,29 @@ def render(rows, cg, load):
         out.append(f"- {text}")
     out.append("")
 
+    if w7_min and w7_min.get("results"):
+        res = w7_min["results"]
+        ref = res.get("hand", {}).get("min_ns_per_packet")
+        out.append(
+            "W7 fastest round (`bash benches/time_w7.sh`; "
+            f"{w7_min.get('method', '?')}; {w7_min.get('date', '?')}, load average "
+            f"{w7_min.get('load_before', '?')} → {w7_min.get('load_after', '?')}). On a shared "
+            "machine the minimum approximates an undisturbed round; criterion's median above "
+            "includes time other processes took."
+        )
+        out.append("")
+        out.append("| workload | contender | fastest round, ns / packet | median, ns / packet "
+                   "| vs hand-written (fastest) |")
+        out.append("|---|---|---:|---:|---:|")
+        for c in CONTENDERS["w7"]:
+            if c not in res:
+                continue
+            v = res[c]
+            name = f"**{c}**" if is_lake(c) else c
+            out.append(f"| w7 | {name} | {v['min_ns_per_packet']:.2f} "
+                       f"| {v['median_ns_per_packet']:.2f} | {ratio(v['min_ns_per_packet'], ref)} |")
+        out.append("")
+
     if cg and cg.get("results"):
         meta = cg.get("workloads", {})
         runs = {}  # (method, valgrind, date) -> workloads, so a full run prints them once
@@ -222,15 +258,16 @@ def render(rows, cg, load):
             + "; ".join(runs)
             + "). Includes the loop, the read-back and the reset (W3: the scope's start and "
             "rewind) amortised over the round's allocations; `− baseline` subtracts the same "
-            "loop without any allocation (or scope)."
+            "loop without any allocation (or scope). W7 counts per packet; its baseline is "
+            "the loop over the frame index reading one byte per frame."
         )
         out.append("")
         for ref_name, ws in groups():
             if not any(w in cg["results"] for w in ws):
                 continue
             out.append(
-                "| workload | contender | Ir / allocation | − baseline "
-                f"| vs {ref_name} (Ir / allocation) |"
+                f"| workload | contender | Ir / {unit(ws)} | − baseline "
+                f"| vs {ref_name} (Ir / {unit(ws)}) |"
             )
             out.append("|---|---|---:|---:|---:|")
             for w in ws:
@@ -264,7 +301,9 @@ def main():
     load = (marker.read_text().strip() or None) if marker.exists() else None
     cg_path = ROOT / "benches" / "results" / "callgrind.json"
     cg = json.load(open(cg_path)) if cg_path.exists() else None
-    block = render(rows, cg, load)
+    w7_path = ROOT / "benches" / "results" / "time_w7.json"
+    w7_min = json.load(open(w7_path)) if w7_path.exists() else None
+    block = render(rows, cg, load, w7_min)
     if any(r["stale"] for r in rows.values()):
         print("warning: some criterion results predate the last run.sh (marked stale)",
               file=sys.stderr)

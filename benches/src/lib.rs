@@ -23,6 +23,8 @@
 //! the justification next to the call.
 #![deny(unsafe_code)]
 
+pub mod w7;
+
 use std::hint::black_box;
 
 use lake::Lake;
