@@ -460,3 +460,50 @@ fn ipv6_u32_bit_fields_and_payload_length() {
     let b = b.finish().unwrap();
     assert_eq!(&b.as_bytes()[..6], &[0x60, 0x1f, 0xff, 0xff, 0, 2]);
 }
+
+/// IPv4's header length is bounded by its total-length field, which is bounded by the buffer:
+/// an IHL past either is rejected (as a length-field error), never read past the buffer.
+#[test]
+fn ipv4_header_length_past_the_total_or_the_buffer_is_rejected() {
+    // A valid 20-byte header with total length 40, in a 40-byte buffer.
+    let mut buf = vec![0u8; 40];
+    buf[..20].copy_from_slice(&[
+        0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ]);
+    assert!(Ipv4Header::parse(&buf).is_ok());
+    // IHL 15 (60 bytes) > total 40 = buffer.
+    buf[0] = 0x4f;
+    let err = Ipv4Header::parse(&buf).unwrap_err();
+    assert!(
+        matches!(err.kind, ErrorKind::LengthField { min: 60, .. }),
+        "{err}"
+    );
+    // IHL 15 with a total of 60 that the 40-byte buffer cannot hold.
+    buf[3] = 60;
+    let err = Ipv4Header::parse(&buf).unwrap_err();
+    assert!(
+        matches!(
+            err.kind,
+            ErrorKind::LengthField {
+                value: 60,
+                max: 40,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // IHL 4 (16 bytes) is below the fixed header.
+    buf[0] = 0x44;
+    let err = Ipv4Header::parse(&buf).unwrap_err();
+    assert!(
+        matches!(
+            err.kind,
+            ErrorKind::HeaderLen {
+                value: 16,
+                min: 20,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}

@@ -280,8 +280,23 @@ fn packet_impl(input: &Input<'_>) -> TokenStream {
                     quote!(<#ty as #p::WireUint>::store(&mut self.#id, #raw)),
                 ),
             };
-            checks.extend(quote! {
-                let #header_len = #p::header_len(#packet::NAME, #hname, #load, #scale, #packet::FIXED_LEN, #available)?;
+            // With a total-length field, `length_total` checks `header_len <= total <= available`
+            // right after, so the header length needs only its lower bound here (one compare
+            // less per packet on IPv4).
+            let has_total = input.fields.iter().any(|f| {
+                f.attrs
+                    .length
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.value.kind, LengthKind::Total))
+            });
+            checks.extend(if has_total {
+                quote! {
+                    let #header_len = #p::header_len_at_least(#packet::NAME, #hname, #load, #scale, #packet::FIXED_LEN)?;
+                }
+            } else {
+                quote! {
+                    let #header_len = #p::header_len(#packet::NAME, #hname, #load, #scale, #packet::FIXED_LEN, #available)?;
+                }
             });
             stamps.extend(quote! {
                 let #raw = #p::header_len_raw(#packet::NAME, #hname, #extent.header_len, #scale, #packet::FIXED_LEN, #width)?;

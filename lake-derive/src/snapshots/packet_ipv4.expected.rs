@@ -45,13 +45,12 @@ impl ::lake::wire::Packet for Ipv4 {
             <u8 as ::lake::__private::WireUint>::load(&self.tos),
             7u64,
         )?;
-        let header_len = ::lake::__private::header_len(
+        let header_len = ::lake::__private::header_len_at_least(
             <Self as ::lake::wire::Packet>::NAME,
             "ihl",
             ::lake::__private::bits_get(&self.ver_ihl, 0u32, 4u32),
             4u64,
             <Self as ::lake::wire::Packet>::FIXED_LEN,
-            available,
         )?;
         let payload_len = ::lake::__private::length_total(
             <Self as ::lake::wire::Packet>::NAME,

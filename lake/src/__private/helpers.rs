@@ -88,6 +88,33 @@ pub fn header_len(
     Ok(len as usize)
 }
 
+/// [`header_len`] without the upper bound, for packets whose total-length field is checked
+/// next (`length_total` requires `header_len <= total <= available`, so a header length past
+/// the buffer is rejected there, as a length-field error).
+#[inline]
+pub fn header_len_at_least(
+    packet: &'static str,
+    field: &'static str,
+    raw: u64,
+    scale: u64,
+    fixed: usize,
+) -> Result<usize, Error> {
+    let len = raw.saturating_mul(scale);
+    if len < fixed as u64 {
+        return Err(Error::new(
+            packet,
+            ErrorKind::HeaderLen {
+                field,
+                value: len,
+                min: fixed as u64,
+            },
+        ));
+    }
+    // Saturates only past `usize::MAX`, which `length_total` then rejects (it exceeds any
+    // buffer).
+    Ok(usize::try_from(len).unwrap_or(usize::MAX))
+}
+
 /// `#[lake(header_len(..))]` while building: the raw field value for `header_len` bytes, which
 /// must be a multiple of `scale` whose quotient fits in `width` bits.
 #[inline]
