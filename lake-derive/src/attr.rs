@@ -1,7 +1,7 @@
 //! The `#[lake(...)]` grammar, parsed with `parse_nested_meta`.
 //!
 //! ```text
-//! container: packet | pool | zeroed | no_aliases | crate = "path" | check = path
+//! container: packet | pool | zeroed | bytes | no_aliases | crate = "path" | check = path
 //! field:     length(total | payload, min = N, max = N) | bits(name = W, ...)
 //!            | value = N | value(sub = N, ...) | header_len([sub,] scale = N)
 //! ```
@@ -16,7 +16,15 @@ use syn::{Ident, LitInt, LitStr, Path};
 
 use crate::ctxt::Ctxt;
 
-const CONTAINER_KEYS: &[&str] = &["packet", "pool", "zeroed", "no_aliases", "crate", "check"];
+const CONTAINER_KEYS: &[&str] = &[
+    "packet",
+    "pool",
+    "zeroed",
+    "bytes",
+    "no_aliases",
+    "crate",
+    "check",
+];
 const FIELD_KEYS: &[&str] = &["length", "bits", "value", "header_len"];
 
 /// A value with the span of the key that set it, so later checks can point at it.
@@ -47,6 +55,7 @@ pub struct ContainerAttrs {
     pub packet: Option<Spanned<()>>,
     pub pool: Option<Spanned<()>>,
     pub zeroed: Option<Spanned<()>>,
+    pub bytes: Option<Spanned<()>>,
     pub no_aliases: Option<Spanned<()>>,
     pub krate: Option<Spanned<Path>>,
     pub check: Option<Spanned<Path>>,
@@ -184,6 +193,7 @@ pub fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
                 "packet" => set(cx, &mut out.packet, "packet", span, ()),
                 "pool" => set(cx, &mut out.pool, "pool", span, ()),
                 "zeroed" => set(cx, &mut out.zeroed, "zeroed", span, ()),
+                "bytes" => set(cx, &mut out.bytes, "bytes", span, ()),
                 "no_aliases" => set(cx, &mut out.no_aliases, "no_aliases", span, ()),
                 "crate" => {
                     let value = meta.value().map_err(|_| {

@@ -41,10 +41,17 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
             header_len_rules(cx, input);
             length_rules(cx, input);
             no_zeroed(cx, input, "packet");
+            no_bytes(cx, input, "packet", "views already have `as_bytes()`");
         }
         Mode::Pool => {
             no_generics(cx, input, "pool handles");
             no_field_attrs(cx, input, "#[lake(pool)] structs");
+            no_bytes(
+                cx,
+                input,
+                "pool",
+                "a pool value is reached through the pool",
+            );
             no_packet_only(cx, input);
         }
         Mode::Plain => {
@@ -63,6 +70,15 @@ fn modes_are_exclusive(cx: &Ctxt, input: &Input<'_>) {
         cx.error_at(
             pool.span,
             "conflicting lake modes: a struct is a `packet` or a `pool` type, not both",
+        );
+    }
+}
+
+fn no_bytes(cx: &Ctxt, input: &Input<'_>, what: &str, why: &str) {
+    if let Some(b) = &input.attrs.bytes {
+        cx.error_at(
+            b.span,
+            format!("`bytes` does not apply to {what} types; {why}"),
         );
     }
 }

@@ -21,7 +21,22 @@
 //! A lake never runs destructors, so a type with drop glue (a `String` field, a `Drop` impl)
 //! is rejected at compile time: "`Named` needs `Drop`, but a `lake::Lake` never runs
 //! destructors". `#[lake(zeroed)]` adds `zeroed_in(&lake)` and `slice_zeroed_in(&lake, n)` for
-//! `bytemuck::Zeroable` types.
+//! `bytemuck::Zeroable` types; `#[lake(bytes)]` adds `as_bytes(&self) -> &[u8]` for
+//! `bytemuck::NoUninit` types (whose derive rejects padding):
+//!
+//! ```
+//! use lake::{Lake, LakeAlloc};
+//!
+//! #[derive(LakeAlloc, Clone, Copy, bytemuck::NoUninit)]
+//! #[lake(bytes)]
+//! #[repr(C)]
+//! struct Sample { id: u32, value: u32 }
+//!
+//! let lake = Lake::new();
+//! let s = Sample::new_in(&lake, 1, 2);
+//! assert_eq!(s.as_bytes().len(), 8);
+//! assert_eq!(&s.as_bytes()[..4], &1u32.to_ne_bytes());
+//! ```
 //!
 //! # `#[lake(pool)]`: typed pool handles
 //!

@@ -79,3 +79,29 @@ fn zeroed_constructors() {
     assert!(s.iter().all(|c| *c == Counters { hits: 0, misses: 0 }));
     assert_eq!(c.hits, 9);
 }
+
+#[derive(LakeAlloc, Clone, Copy, bytemuck::NoUninit)]
+#[lake(bytes)]
+#[repr(C)]
+struct Reading {
+    sensor: u16,
+    flags: u16,
+    value: u32,
+}
+
+#[test]
+fn bytes_views_the_value_in_memory_order() {
+    let lake = lake::Lake::new();
+    let r = Reading::new_in(&lake, 0x0102, 0x0304, 0x0506_0708);
+    let mut expected = Vec::new();
+    expected.extend(0x0102u16.to_ne_bytes());
+    expected.extend(0x0304u16.to_ne_bytes());
+    expected.extend(0x0506_0708u32.to_ne_bytes());
+    assert_eq!(r.as_bytes(), &expected[..]);
+    r.value = 0;
+    assert_eq!(
+        &r.as_bytes()[4..],
+        &[0; 4],
+        "a view of the live value, not a copy"
+    );
+}

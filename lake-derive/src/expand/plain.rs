@@ -1,5 +1,5 @@
 //! Plain `#[derive(LakeAlloc)]`: `new_in` / `try_new_in` constructors, the no-`Drop` check,
-//! and with `#[lake(zeroed)]` `zeroed_in` / `slice_zeroed_in`.
+//! with `#[lake(zeroed)]` `zeroed_in` / `slice_zeroed_in`, and with `#[lake(bytes)]` `as_bytes`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -96,6 +96,19 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         }
     });
 
+    let bytes = input.attrs.bytes.as_ref().map(|b| {
+        let bd = format!("The bytes of this [`{name}`], in memory order (`#[lake(bytes)]`; needs `{name}: bytemuck::NoUninit`, which rules out padding).");
+        // Spanned at `bytes`, so a missing `NoUninit` impl is reported at the attribute.
+        let bound = respan(quote!(Self: #p::AsBytes), b.span);
+        quote! {
+            #[doc = #bd]
+            #[inline]
+            #vis fn as_bytes(&self) -> &[u8] where #bound {
+                <Self as #p::AsBytes>::as_bytes(self)
+            }
+        }
+    });
+
     quote! {
         #no_drop_item
         #[automatically_derived]
@@ -120,6 +133,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
             }
 
             #zeroed
+            #bytes
         }
     }
 }

@@ -72,6 +72,26 @@ wire_uint! {
     U64: u64, 64;
 }
 
+/// `#[lake(bytes)]`'s `as_bytes` needs every byte of the value initialised: no padding, no
+/// `MaybeUninit`. `bytemuck::NoUninit` (whose derive rejects padding) is that promise; the
+/// blanket impl carries the bound and the cast, so the expansion stays free of `unsafe`.
+#[diagnostic::on_unimplemented(
+    message = "`#[lake(bytes)]` needs `{Self}: bytemuck::NoUninit`",
+    label = "every byte of `{Self}` must be initialised (no padding) to be viewed as bytes",
+    note = "add #[derive(Clone, Copy, bytemuck::NoUninit)] and #[repr(C)] to the struct (the derive rejects padding), or remove #[lake(bytes)]"
+)]
+pub trait AsBytes {
+    /// `bytemuck::bytes_of(self)`.
+    fn as_bytes(&self) -> &[u8];
+}
+
+impl<T: bytemuck::NoUninit> AsBytes for T {
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        bytemuck::bytes_of(self)
+    }
+}
+
 /// `#[lake(zeroed)]` constructors need all-zero bytes to be a valid value. Not a supertrait of
 /// `Zeroable` (a supertrait would be reported instead of this message); the blanket impl
 /// carries the bound and the allocation.

@@ -11,7 +11,7 @@ pub use ::core;
 pub use ::zerocopy;
 
 pub use self::helpers::*;
-pub use self::markers::{NoDropGlue, WireField, WireUint, ZeroedIn};
+pub use self::markers::{AsBytes, NoDropGlue, WireField, WireUint, ZeroedIn};
 
 /// Asserts `T` is a wire-safe packet field; the derive calls it once per field, spanned at the
 /// field's type, so a bad field is reported there in lake's words.
