@@ -66,26 +66,17 @@ pub fn header_len(
     fixed: usize,
     available: usize,
 ) -> Result<usize, Error> {
-    let len = raw.saturating_mul(scale);
-    if len < fixed as u64 {
+    let len = header_len_at_least(packet, field, raw, scale, fixed)?;
+    if len > available {
         return Err(Error::new(
             packet,
-            ErrorKind::HeaderLen {
-                field,
-                value: len,
-                min: fixed as u64,
+            ErrorKind::Truncated {
+                needed: len,
+                available,
             },
         ));
     }
-    if len > available as u64 {
-        let needed = usize::try_from(len).unwrap_or(usize::MAX);
-        return Err(Error::new(
-            packet,
-            ErrorKind::Truncated { needed, available },
-        ));
-    }
-    // `len <= available`, so it fits in usize.
-    Ok(len as usize)
+    Ok(len)
 }
 
 /// [`header_len`] without the upper bound, for packets whose total-length field is checked
