@@ -1,74 +1,13 @@
 //! Packet definitions the wire tests share: written only with `#[lake::packet]`, the way users
-//! write them.
+//! write them. The internet headers are the examples crate's (`lake_examples::proto`, also used
+//! by the pcap analyzer and the W7 benchmark); the rest exercise attributes those do not.
 
-use lake::be::{U16, U32};
+pub use lake_examples::proto::udp::UdpHeaderViewMut;
+pub use lake_examples::proto::{
+    EthernetHeader, Ipv4Header, Ipv6Header, TcpHeader, UdpHeader, UdpHeaderView,
+};
 
-/// Ethernet II header (no VLAN tag).
-#[lake::packet]
-#[repr(C)]
-#[derive(Debug)]
-pub struct EthernetHeader {
-    pub dst: [u8; 6],
-    pub src: [u8; 6],
-    pub ethertype: U16,
-}
-
-/// IPv4 header with options (IHL × 4 bytes) and a total-length field.
-#[lake::packet]
-#[repr(C)]
-#[derive(Debug)]
-pub struct Ipv4Header {
-    #[lake(
-        bits(version = 4, ihl = 4),
-        value(version = 4),
-        header_len(ihl, scale = 4)
-    )]
-    pub ver_ihl: u8,
-    #[lake(bits(dscp = 6, ecn = 2))]
-    pub tos: u8,
-    #[lake(length(total, min = 20))]
-    pub total_len: U16,
-    pub id: U16,
-    #[lake(bits(flags = 3, frag_offset = 13))]
-    pub frag: U16,
-    pub ttl: u8,
-    pub proto: u8,
-    pub checksum: U16,
-    pub src: [u8; 4],
-    pub dst: [u8; 4],
-}
-
-/// UDP header; `length` counts header + payload.
-#[lake::packet]
-#[repr(C)]
-#[derive(Debug)]
-pub struct UdpHeader {
-    pub src_port: U16,
-    pub dst_port: U16,
-    #[lake(length(total, min = 8))]
-    pub length: U16,
-    pub checksum: U16,
-}
-
-/// TCP header with options (data offset × 4 bytes); no length field, so the payload is the
-/// rest of the buffer.
-#[lake::packet]
-#[repr(C)]
-#[derive(Debug)]
-pub struct TcpHeader {
-    pub src_port: U16,
-    pub dst_port: U16,
-    pub seq: U32,
-    pub ack: U32,
-    #[lake(
-        bits(data_offset = 4, reserved = 3, flags = 9),
-        header_len(data_offset, scale = 4)
-    )]
-    pub off_flags: U16,
-    pub window: U16,
-    pub checksum: U16,
-    pub urgent: U16,
-}
+use lake::be::U16;
 
 /// A type-length-value record: constant type, payload-counting length with bounds, and a
 /// custom check.
@@ -124,22 +63,4 @@ pub fn pcap_record_check(r: &PcapRecord) -> Result<(), &'static str> {
     } else {
         Err("incl_len exceeds orig_len")
     }
-}
-
-/// IPv6 fixed header: 32-bit bit fields, a payload-counting length.
-#[lake::packet]
-#[repr(C)]
-#[derive(Debug)]
-pub struct Ipv6Header {
-    #[lake(
-        bits(version = 4, traffic_class = 8, flow_label = 20),
-        value(version = 6)
-    )]
-    pub ver_tc_flow: U32,
-    #[lake(length(payload))]
-    pub payload_len: U16,
-    pub next_header: u8,
-    pub hop_limit: u8,
-    pub src: [u8; 16],
-    pub dst: [u8; 16],
 }
