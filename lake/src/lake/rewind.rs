@@ -110,30 +110,85 @@ impl Lake {
     /// Safe to call with `&self` only when nothing allocated after `target` is still in use:
     /// the safe callers hold `&mut Lake`; `reset_to` makes it its caller's contract.
     ///
-    /// The common case — the cursor is still in the target's chunk, no snapshot, mark or
-    /// droplet was made since, and nothing is to be zeroed — is just a store of the cursor
-    /// (a scope loop pays no more than that); everything else takes [`Lake::rewind_slow`].
+    /// The common case ([`Lake::rewind_fast`]) is just a store of the cursor (a scope loop pays
+    /// no more than that); everything else takes [`Lake::rewind_slow`].
     #[inline]
     pub(crate) fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
-        if target.lake == self.id
-            && target.chunk_start == self.start.get()
-            && !self.config.zero_on_reset
-        {
-            let keys = &self.chunks.borrow().keys;
-            // Nothing to pop: the target's key is the newest one (its own key stays), or for a
-            // scope the stack has the length it had. With the same chunk start, the target's
-            // chunk is the current one (chunks are freed only by reset, which pops every key).
-            let nothing_to_pop = match target.anchor {
-                Anchor::Key(key) => keys.is_valid(key) && key.slot + 1 == keys.len(),
-                Anchor::Len(len) => len == keys.len(),
-            };
-            if nothing_to_pop {
-                let pos = self.pos.load(Relaxed);
-                self.pos.store(pos.with_addr(target.pos), Relaxed);
-                return Ok(());
-            }
+        if self.rewind_fast(target) {
+            return Ok(());
         }
         self.rewind_slow(target)
+    }
+
+    /// The common case of [`Lake::rewind_to`], done if it applies: the cursor is still in the
+    /// target's chunk, no snapshot, mark or droplet was made since, and nothing is to be
+    /// zeroed. Then it moves the cursor back (one store) and returns `true`; otherwise it
+    /// changes nothing and returns `false`, leaving the rewind to [`Lake::rewind_slow`].
+    ///
+    /// The same caller contract as [`Lake::rewind_to`]. Always inlined: it is a handful of
+    /// loads and compares, and a call would cost as much again in a scope loop.
+    #[inline(always)]
+    pub(crate) fn rewind_fast(&self, target: &Checkpoint) -> bool {
+        if !self.in_target_chunk(target) {
+            return false;
+        }
+        // A mutably borrowed list (never the case between the lake's own methods) is left to
+        // the slow path, so no panic path is inlined here.
+        let Ok(list) = self.chunks.try_borrow() else {
+            return false;
+        };
+        let keys = &list.keys;
+        // Nothing to pop: the target's key is the newest one (its own key stays), or for a
+        // scope the stack has the length it had. With the same chunk start, the target's chunk
+        // is the current one (chunks are freed only by reset, which pops every key).
+        let nothing_to_pop = match target.anchor {
+            Anchor::Key(key) => keys.is_valid(key) && key.slot + 1 == keys.len(),
+            Anchor::Len(len) => len == keys.len(),
+        };
+        drop(list);
+        if nothing_to_pop {
+            self.set_cursor(target.pos);
+        }
+        nothing_to_pop
+    }
+
+    /// [`Lake::rewind_fast`] for the start of a scope or sandbox (an [`Anchor::Len`]
+    /// checkpoint; for any other it returns `false`). Ending a scope inlines this one: without
+    /// the key case it is small enough for the inliner to take a scope guard's drop glue whole.
+    #[inline(always)]
+    pub(crate) fn rewind_scope_fast(&self, target: &Checkpoint) -> bool {
+        let Anchor::Len(len) = target.anchor else {
+            return false;
+        };
+        if !self.in_target_chunk(target) {
+            return false;
+        }
+        // As in `rewind_fast`: the stack has the length it had, so nothing was made since.
+        let Ok(list) = self.chunks.try_borrow() else {
+            return false;
+        };
+        let nothing_to_pop = len == list.keys.len();
+        drop(list);
+        if nothing_to_pop {
+            self.set_cursor(target.pos);
+        }
+        nothing_to_pop
+    }
+
+    /// Whether `target` is this lake's, the cursor is in its chunk (the same chunk start), and
+    /// a rewind has nothing to zero: the preconditions of the fast rewinds.
+    #[inline(always)]
+    fn in_target_chunk(&self, target: &Checkpoint) -> bool {
+        target.lake == self.id
+            && target.chunk_start == self.start.get()
+            && !self.config.zero_on_reset
+    }
+
+    /// Moves the cursor to `pos` in the current chunk, keeping its provenance.
+    #[inline(always)]
+    fn set_cursor(&self, pos: usize) {
+        let cursor = self.pos.load(Relaxed);
+        self.pos.store(cursor.with_addr(pos), Relaxed);
     }
 
     /// The general rewind: checks, pops keys and marks, crosses chunks, zeroes.

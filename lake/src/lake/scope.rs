@@ -121,19 +121,42 @@ impl<'g> Region<'g> {
     /// Rewinds unless `keep`. Runs the destructors first — except when a kept region has a
     /// parent scope: its values and their memory then live on in the parent, so the parent
     /// takes over the destructors and runs them when it ends.
-    #[inline]
+    ///
+    /// Always inlined, so that ending a scope in a loop costs what the common case needs: an
+    /// empty-drop-list test and [`Lake::rewind_scope_fast`]'s compares and one store. Running
+    /// destructors, handing them to a parent and the general rewind stay out of line, and none
+    /// of them gets a pointer into the region: one that escapes into an out-of-line call keeps
+    /// the whole region in memory, so `drop(guard)` would copy the guard on every scope.
+    #[inline(always)]
     fn end(&mut self, keep: bool) {
-        match self.parent {
-            Some(parent) if keep => self.drops.move_into(parent),
-            _ => self.drops.run(),
+        // The list is moved out (a list is only its head; its entries link to each other, not
+        // to it) and this region's left empty. No `Scope` of this region is alive any more
+        // (each borrows the region), and if a destructor unwinds, the list's own unwind guard
+        // runs the rest, so ending the region again (a scope's guard on unwinding) finds
+        // nothing left to drop, only the rewind to do.
+        let drops = core::mem::take(&mut self.drops);
+        if keep {
+            if let Some(parent) = self.parent {
+                drops.move_into(parent);
+                return;
+            }
         }
-        if !keep {
-            // Cannot fail: the region's exclusive borrow kept anything from rewinding past its
-            // start (no rewind API is reachable through a `Scope`).
-            let rewound = self.lake.rewind_to(&self.start);
-            debug_assert!(rewound.is_ok());
+        drops.run();
+        if !keep && !self.lake.rewind_scope_fast(&self.start) {
+            rewind_region_slow(self.lake, self.start);
         }
     }
+}
+
+/// The rewind of [`Region::end`] when [`Lake::rewind_scope_fast`] does not apply. Takes the
+/// checkpoint by value, not a reference into the region (see [`Region::end`]).
+#[cold]
+#[inline(never)]
+fn rewind_region_slow(lake: &Lake, start: Checkpoint) {
+    // Cannot fail: the region's exclusive borrow kept anything from rewinding past its start
+    // (no rewind API is reachable through a `Scope`).
+    let rewound = lake.rewind_to(&start);
+    debug_assert!(rewound.is_ok());
 }
 
 impl Drop for ScopeGuard<'_> {
