@@ -16,7 +16,9 @@
 # without scopes) for the allocator's own share.
 #
 # W7 (packet parsing) runs `callgrind_w7 <contender> <rounds>` instead: A = 100 000 frames per
-# round, and the result is instructions per packet.
+# round, and the result is instructions per packet. W4 (pools; only with WORKLOADS=w4, and
+# printed rather than tabled: the README has a W4 section) runs `callgrind_w4 <contender>
+# <rounds>`: A = 100 000 remove + insert pairs per round, for the keyed contenders.
 #
 # Environment: LO (default 1), HI (default 11), CONTENDERS, WORKLOADS as in run.sh (default
 # w1 w2 w3 w7; each workload has its own contenders, see contenders_of, plus `baseline`).
@@ -37,6 +39,7 @@ contenders_of() {
     case $1 in
         w1 | w2) echo "lake bumpalo bump-scope blink-alloc typed-arena box baseline" ;;
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint baseline" ;;
+        w4) echo "lake slab slotmap sharded-slab baseline" ;;
         w7) echo "lake hand zerocopy smoltcp etherparse binrw baseline" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
@@ -81,6 +84,8 @@ bin=$(build_bin callgrind_round)
 [ -x "$bin" ] || { echo "could not build callgrind_round" >&2; exit 1; }
 bin_w7=$(build_bin callgrind_w7)
 [ -x "$bin_w7" ] || { echo "could not build callgrind_w7" >&2; exit 1; }
+bin_w4=$(build_bin callgrind_w4)
+[ -x "$bin_w4" ] || { echo "could not build callgrind_w4" >&2; exit 1; }
 
 # Total instructions of one callgrind output file (its `summary:` or `totals:` line).
 total_ir() {
@@ -95,6 +100,8 @@ for run in "${runs[@]}"; do
         out=$raw/callgrind.$w.$c.$r.out
         if [ "$w" = w7 ]; then
             cmd=("$bin_w7" "$c" "$r")
+        elif [ "$w" = w4 ]; then
+            cmd=("$bin_w4" "$c" "$r")
         else
             cmd=("$bin" "$w" "$c" "$r")
         fi
@@ -112,7 +119,9 @@ from pathlib import Path
 path, lo, hi, valgrind = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 # Allocations per round: N in W1/W2, 1 000 scopes × 64 in W3 (lake_benches::allocations_per_round);
 # W7: frames per round (lake_benches::w7::frames::FRAMES), so its "per alloc" is per packet.
-ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w7": 100_000}
+# W4: remove + insert pairs per round (lake_benches::w4::ROUNDS); not in the README table (W4
+# has its own section), printed here.
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w4": 100_000, "w7": 100_000}
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 ir = {}
 for row in csv.DictReader(open(path)):
@@ -158,7 +167,7 @@ out = {
 json_path.write_text(json.dumps(out, indent=2) + "\n")
 for w, rows in fresh.items():
     for c, v in rows.items():
-        unit = "Ir/packet" if w == "w7" else "Ir/alloc"
+        unit = {"w7": "Ir/packet", "w4": "Ir/(remove+insert)"}.get(w, "Ir/alloc")
         print(f"{w} {c:21} {v['ir_per_alloc']:8.2f} {unit}")
 PY
 

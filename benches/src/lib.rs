@@ -23,6 +23,7 @@
 //! the justification next to the call.
 #![deny(unsafe_code)]
 
+pub mod w4;
 pub mod w7;
 
 use std::hint::black_box;

@@ -1,0 +1,165 @@
+//! W4 (DESIGN.md §9), shared by the criterion bench (`benches/w4_pool.rs`) and the callgrind
+//! driver (`src/bin/callgrind_w4.rs`): 1 000 live 64-byte objects; 100 000 × { remove a
+//! pseudo-random one, read one word of it, insert a new one } per round, the same position
+//! sequence for every keyed contender.
+
+use std::hint::black_box;
+
+pub const LIVE: usize = 1_000;
+pub const ROUNDS: usize = 100_000;
+
+/// A 64-byte object.
+#[derive(Clone, Copy, Debug)]
+pub struct Obj(pub [u64; 8]);
+
+const _: () = assert!(std::mem::size_of::<Obj>() == 64);
+
+pub fn obj(i: u64) -> Obj {
+    Obj([i; 8])
+}
+
+/// xorshift64: the same position sequence for every contender.
+#[derive(Debug)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next position in `0..LIVE`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % LIVE as u64) as usize
+    }
+}
+
+/// What W4 needs from a contender.
+pub trait Store {
+    /// The contender's key type.
+    type Key: Copy;
+    /// Inserts `value`, returning its key.
+    fn insert(&mut self, value: Obj) -> Self::Key;
+    /// Removes and returns the value of a live key.
+    fn remove(&mut self, key: Self::Key) -> Obj;
+}
+
+impl Store for lake::Pool<Obj> {
+    type Key = lake::Handle;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> lake::Handle {
+        lake::Pool::insert(self, value)
+    }
+    #[inline]
+    fn remove(&mut self, key: lake::Handle) -> Obj {
+        lake::Pool::remove(self, key).expect("live key")
+    }
+}
+
+impl Store for slab::Slab<Obj> {
+    type Key = usize;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> usize {
+        slab::Slab::insert(self, value)
+    }
+    #[inline]
+    fn remove(&mut self, key: usize) -> Obj {
+        slab::Slab::remove(self, key)
+    }
+}
+
+impl Store for slotmap::SlotMap<slotmap::DefaultKey, Obj> {
+    type Key = slotmap::DefaultKey;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> slotmap::DefaultKey {
+        slotmap::SlotMap::insert(self, value)
+    }
+    #[inline]
+    fn remove(&mut self, key: slotmap::DefaultKey) -> Obj {
+        slotmap::SlotMap::remove(self, key).expect("live key")
+    }
+}
+
+impl Store for sharded_slab::Slab<Obj> {
+    type Key = usize;
+    #[inline]
+    fn insert(&mut self, value: Obj) -> usize {
+        sharded_slab::Slab::insert(self, value).expect("sharded-slab has room")
+    }
+    #[inline]
+    fn remove(&mut self, key: usize) -> Obj {
+        sharded_slab::Slab::take(self, key).expect("live key")
+    }
+}
+
+/// One W4 round: the same position sequence for every contender.
+pub fn round<S: Store>(store: &mut S, keys: &mut [S::Key]) -> u64 {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut sum = 0u64;
+    for i in 0..ROUNDS {
+        let at = rng.next();
+        let old = store.remove(keys[at]);
+        sum = sum.wrapping_add(old.0[i & 7]);
+        keys[at] = store.insert(obj(i as u64));
+    }
+    sum
+}
+
+/// The keyed contenders `run` knows (object-pool and `Box` have no keys: they live in the
+/// criterion bench only), plus `baseline`.
+pub const CONTENDERS: &[&str] = &["lake", "slab", "slotmap", "sharded-slab"];
+
+/// The same loop without a store: the 64-byte value is read from and written to a plain array.
+pub const BASELINE: &str = "baseline";
+
+/// Fills `store` with `LIVE` values and runs `rounds` rounds; the wrapped sum of the words read.
+pub fn run_store<S: Store>(mut store: S, rounds: usize) -> u64 {
+    let mut keys: Vec<S::Key> = (0..LIVE as u64).map(|i| store.insert(obj(i))).collect();
+    let mut sum = 0u64;
+    for _ in 0..rounds {
+        sum = sum.wrapping_add(black_box(round(&mut store, &mut keys)));
+    }
+    sum
+}
+
+/// Runs `rounds` W4 rounds of the contender `name` (one of [`CONTENDERS`] or [`BASELINE`]);
+/// `None` for an unknown name.
+pub fn run(name: &str, rounds: usize) -> Option<u64> {
+    Some(match name {
+        "lake" => run_store(lake::Pool::<Obj>::with_capacity(LIVE), rounds),
+        "slab" => run_store(slab::Slab::<Obj>::with_capacity(LIVE), rounds),
+        "slotmap" => run_store(
+            slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(LIVE),
+            rounds,
+        ),
+        "sharded-slab" => run_store(sharded_slab::Slab::<Obj>::new(), rounds),
+        BASELINE => {
+            let mut values: Vec<Obj> = (0..LIVE as u64).map(obj).collect();
+            let mut sum = 0u64;
+            for _ in 0..rounds {
+                let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+                for i in 0..ROUNDS {
+                    let at = rng.next();
+                    let old = black_box(values[at]);
+                    sum = sum.wrapping_add(old.0[i & 7]);
+                    values[at] = obj(i as u64);
+                }
+            }
+            sum
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyed_contenders_read_the_same_words() {
+        let expected = run("baseline", 1).unwrap();
+        for name in CONTENDERS {
+            assert_eq!(run(name, 1), Some(expected), "{name}");
+        }
+        assert_eq!(run("nope", 1), None);
+    }
+}
