@@ -536,14 +536,11 @@ impl<'s> Scope<'s> {
         let committed = run_sandboxed(self.lake, Some(self.drops), |sb| {
             f(sb).map(core::ptr::NonNull::from)
         })?;
-        // SAFETY: `Ok` means the sandbox committed: its memory is kept, and it lies after this
-        // scope's start, so it stays allocated and is not rewound or reused until this scope
-        // ends — which is when `'s` ends (a scope's allocations carry `'s` for this reason).
-        // The value is initialised (it was a live `&mut T`) and no other reference to it
-        // exists: the `&'t mut T` it came from ended with `f`, and the sandbox's scope handle
-        // is gone. If it was registered for dropping, its destructor moved to this scope's
-        // drop list and runs only when this scope ends. `T: 'static` means it holds no
-        // reference with a sandbox-bound lifetime.
+        // SAFETY: `Ok` means the sandbox committed: its memory, after this scope's start, is
+        // kept and not rewound or reused until this scope ends, i.e. until `'s` ends. The value
+        // is initialised (it was a live `&mut T`) and unaliased (that `&'t mut T` ended with
+        // `f`). A registered destructor moved to this scope's list, which runs only when the
+        // scope ends. `T: 'static`: no sandbox-bound reference inside.
         Ok(unsafe { &mut *committed.as_ptr() })
     }
 }
