@@ -181,3 +181,19 @@ fn stats_count_inserts_removes_and_high_water() {
     assert_eq!((s.recycle_hits, s.recycle_misses, s.retired), (0, 0, 0));
     assert_eq!(format!("{pool:?}"), "Pool { len: 2, capacity: 4, .. }");
 }
+
+/// `high_water` counts slots in use, recycled values included: a recycled value keeps its
+/// slot, so a new value takes a never-used one.
+#[test]
+fn high_water_counts_slots_holding_recycled_values() {
+    let mut pool: Pool<Vec<u8>> = Pool::builder().capacity(8).build_recycling(4);
+    drop(pool.acquire_batch(2, Vec::new)); // both values recycled and kept
+    assert_eq!((pool.len(), pool.stats().recycled), (0, 2));
+    let h = pool.insert(vec![1]);
+    assert!(h.index() >= 2, "a recycled slot was reused by insert");
+    let s = pool.stats();
+    assert_eq!((s.live, s.high_water), (1, 3));
+    pool.remove(h);
+    pool.insert(vec![2]); // reuses the freed slot: no new slot in use
+    assert_eq!(pool.stats().high_water, 3);
+}

@@ -59,7 +59,9 @@ fn pool(config: u8) -> Pool<u32> {
     }
 }
 
-fn check(pool: &Pool<u32>, model: &HashMap<Handle, u32>, issued: &[Handle]) {
+/// `peak`: the most slots in use at once so far (live values plus retired slots; the model
+/// pools do not recycle), which `stats().high_water` must equal.
+fn check(pool: &Pool<u32>, model: &HashMap<Handle, u32>, issued: &[Handle], peak: &mut usize) {
     assert_eq!(pool.len(), model.len());
     assert_eq!(pool.is_empty(), model.is_empty());
     for h in issued {
@@ -74,7 +76,8 @@ fn check(pool: &Pool<u32>, model: &HashMap<Handle, u32>, issued: &[Handle]) {
     let s = pool.stats();
     assert_eq!(s.live, model.len());
     assert!(s.live + s.retired <= s.capacity, "{s:?}");
-    assert!(s.high_water >= s.live);
+    *peak = (*peak).max(model.len() + s.retired);
+    assert_eq!(s.high_water, *peak, "{s:?}");
 }
 
 fn pick(issued: &[Handle], i: usize) -> Option<Handle> {
@@ -120,6 +123,7 @@ fn run(config: u8, ops: Vec<Op>) {
     let mut pool = pool(config);
     let mut model: HashMap<Handle, u32> = HashMap::new();
     let mut issued: Vec<Handle> = Vec::new();
+    let mut peak = 0;
     for op in ops {
         match op {
             Op::Insert(v) => insert(&mut pool, &mut model, &mut issued, v),
@@ -165,6 +169,7 @@ fn run(config: u8, ops: Vec<Op>) {
                     *g = v.wrapping_add(1);
                     // Guarded values are live but not reachable through handles or `iter`.
                     assert_eq!(pool.len(), model.len() + 1);
+                    peak = peak.max(pool.len() + pool.stats().retired);
                     for h in &issued {
                         assert_eq!(pool.get(*h), model.get(h));
                     }
@@ -189,7 +194,7 @@ fn run(config: u8, ops: Vec<Op>) {
                 model.clear();
             }
         }
-        check(&pool, &model, &issued);
+        check(&pool, &model, &issued, &mut peak);
     }
 }
 

@@ -10,6 +10,8 @@
 //! Slot indices are `u32`; the top few values are reserved as free-list sentinels, so a pool
 //! holds at most [`MAX_SLOTS`] slots. [`grow`] decides how many slots a growing pool adds.
 
+use core::num::NonZeroU32;
+
 /// The generation of a slot that never held a value.
 pub const FIRST: u32 = 1;
 
@@ -26,6 +28,18 @@ pub fn next(generation: u32, max: u32) -> Option<u32> {
         None
     } else {
         Some(generation + 1)
+    }
+}
+
+/// [`next`] for a generation kept as a `NonZeroU32` (the typed `Pool`'s slots): the same
+/// rule, and the result needs no zero check when it is turned back into a handle.
+#[inline]
+pub fn next_nonzero(generation: NonZeroU32, max: u32) -> Option<NonZeroU32> {
+    if generation.get() >= max {
+        None
+    } else {
+        // `generation < max <= u32::MAX`, so this never overflows (and the compiler sees it).
+        generation.checked_add(1)
     }
 }
 
@@ -119,6 +133,8 @@ mod tests {
         fn next_matches_model(g in 1u32.., max in 1u32..) {
             let model = ((g as u64) < max as u64).then(|| g + 1);
             prop_assert_eq!(next(g, max), model);
+            let g = NonZeroU32::new(g).unwrap();
+            prop_assert_eq!(next_nonzero(g, max).map(NonZeroU32::get), model);
         }
 
         /// Growth never passes the caps, and adds something whenever there is room.

@@ -70,12 +70,17 @@ pub struct Pool<T, K = Handle> {
     first: Vec<Slot<T>>,
     rest: RefCell<Vec<Chunk<T>>>,
     capacity: Cell<usize>,
+    /// Head of the free list: slots that held a value and are vacant again (LIFO).
     free: Cell<u32>,
-    /// Live values. A remove followed by an insert (the steady state of a pool) decrements
-    /// and increments it back, which the compiler folds away; `removes = inserts - len`.
-    len: Cell<usize>,
-    high_water: Cell<usize>,
+    /// Slots `fresh..capacity` never held a value and are not on the free list; a claim takes
+    /// slot `fresh` only when the free list is empty. So slots are first used in index order,
+    /// exactly when every slot used so far is in use, and `fresh` is the most slots ever in
+    /// use at once (the high-water mark) without any bookkeeping on the steady-state path.
+    fresh: Cell<u32>,
+    /// Values placed in the pool; `len = inserts - removes`. Two counters, each bumped by one
+    /// side of a remove + insert pair, are the least a pool can keep for exact counts.
     inserts: Cell<u64>,
+    removes: Cell<u64>,
     recycle_hits: Cell<u64>,
     recycle_misses: Cell<u64>,
     retired: Cell<usize>,
@@ -102,16 +107,9 @@ fn next_pool_id() -> u32 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Vacant slots `start..start + n`, linked in order, the last one to `next`.
-fn vacant_run<T>(start: usize, n: usize, next: u32) -> impl Iterator<Item = Slot<T>> {
-    (0..n).map(move |k| {
-        let link = if k + 1 < n {
-            (start + k + 1) as u32
-        } else {
-            next
-        };
-        Slot::vacant(link, FIRST)
-    })
+/// `n` fresh slots: vacant, never used, not on the free list.
+fn fresh_slots<T>(n: usize) -> impl Iterator<Item = Slot<T>> {
+    (0..n).map(|_| Slot::vacant(END, NonZeroU32::MIN)) // generation FIRST
 }
 
 impl<T> Default for Pool<T> {
@@ -206,15 +204,15 @@ impl<T, K: PoolKey> Pool<T, K> {
         recycle_cap: usize,
     ) -> Self {
         let n = b.capacity.min(b.max_capacity).min(MAX_SLOTS as usize);
-        let first: Vec<Slot<T>> = vacant_run(0, n, END).collect();
+        let first: Vec<Slot<T>> = fresh_slots(n).collect();
         Pool {
             first,
             rest: RefCell::new(Vec::new()),
             capacity: Cell::new(n),
-            free: Cell::new(if n > 0 { 0 } else { END }),
-            len: Cell::new(0),
-            high_water: Cell::new(0),
+            free: Cell::new(END),
+            fresh: Cell::new(0),
             inserts: Cell::new(0),
+            removes: Cell::new(0),
             recycle_hits: Cell::new(0),
             recycle_misses: Cell::new(0),
             retired: Cell::new(0),
@@ -262,10 +260,10 @@ impl<T, K: PoolKey> Pool<T, K> {
 
     /// The key for generation `generation` of slot `index`.
     #[inline]
-    pub(crate) fn handle(&self, index: u32, generation: u32) -> K {
+    pub(crate) fn handle(&self, index: u32, generation: NonZeroU32) -> K {
         K::from_handle(Handle {
             index,
-            generation: NonZeroU32::new(generation).unwrap_or(NonZeroU32::MIN),
+            generation,
             #[cfg(debug_assertions)]
             pool: self.id,
         })
@@ -287,20 +285,37 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// The slot `handle` refers to, if it still holds the handle's value.
     #[inline]
     fn occupied(&self, key: K) -> Option<&Slot<T>> {
-        let handle = key.handle();
-        self.check_owner(handle);
-        let slot = self.slot(handle.index)?;
-        (slot.is_occupied() && slot.generation.get() == handle.generation.get()).then_some(slot)
+        self.occupied_raw(key.handle())
     }
 
-    /// Pops a vacant slot off the free list.
+    /// [`occupied`](Self::occupied) for the raw handle.
+    #[inline]
+    fn occupied_raw(&self, handle: Handle) -> Option<&Slot<T>> {
+        self.check_owner(handle);
+        let slot = self.slot(handle.index)?;
+        (slot.is_occupied() && slot.generation.get() == handle.generation).then_some(slot)
+    }
+
+    /// Pops a vacant slot off the free list, or else takes the next fresh slot.
     #[inline]
     fn claim_free(&self) -> Option<(u32, &Slot<T>)> {
         let head = self.free.get();
-        let slot = self.slot(head)?; // `END` is never a slot index
+        if let Some(slot) = self.slot(head) {
+            // `END` is never a slot index
+            debug_assert!(slot.is_vacant());
+            self.free.set(slot.link.get());
+            return Some((head, slot));
+        }
+        let index = self.fresh.get();
+        let slot = self.slot(index)?; // `fresh == capacity`: no fresh slot
         debug_assert!(slot.is_vacant());
-        self.free.set(slot.link.get());
-        Some((head, slot))
+        self.fresh.set(index + 1);
+        Some((index, slot))
+    }
+
+    /// Whether a claim would find a slot without growing.
+    fn has_vacant(&self) -> bool {
+        self.free.get() != END || (self.fresh.get() as usize) < self.capacity.get()
     }
 
     /// Takes a recycled slot to reuse for a new value (the pool is full): moves the recycled
@@ -330,16 +345,11 @@ impl<T, K: PoolKey> Pool<T, K> {
     #[inline]
     fn count_in(&self) {
         self.inserts.set(self.inserts.get() + 1);
-        let len = self.len.get() + 1;
-        self.len.set(len);
-        if len > self.high_water.get() {
-            self.high_water.set(len);
-        }
     }
 
     #[inline]
     fn count_out(&self) {
-        self.len.set(self.len.get() - 1);
+        self.removes.set(self.removes.get() + 1);
     }
 
     #[inline]
@@ -368,7 +378,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// Frees a slot whose value is gone, under the next generation, or retires it.
     #[inline]
     fn vacate(&self, index: u32, slot: &Slot<T>) {
-        match generation::next(slot.generation.get(), self.max_generation) {
+        match generation::next_nonzero(slot.generation.get(), self.max_generation) {
             Some(g) => {
                 slot.generation.set(g);
                 self.push_free(index, slot);
@@ -422,9 +432,8 @@ impl<T, K: PoolKey> Pool<T, K> {
         let Some(add) = generation::grow(cap, self.growth, self.max_capacity, MIN_GROWTH) else {
             return false;
         };
-        let slots: Vec<Slot<T>> = vacant_run(cap, add, self.free.get()).collect();
+        let slots: Vec<Slot<T>> = fresh_slots(add).collect();
         self.rest.borrow_mut().push(Chunk { start: cap, slots });
-        self.free.set(cap as u32);
         self.capacity.set(cap + add);
         true
     }
@@ -443,9 +452,7 @@ impl<T, K: PoolKey> Pool<T, K> {
             debug_assert_eq!(chunk.start, self.first.len());
             self.first.extend(chunk.slots);
         }
-        let next = self.free.get();
-        self.first.extend(vacant_run(cap, add, next));
-        self.free.set(cap as u32);
+        self.first.extend(fresh_slots(add));
         self.capacity.set(cap + add);
         true
     }
@@ -476,12 +483,24 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// `remove` + `insert` pair. Gives the value back if the head is elsewhere or `END`.
     #[inline]
     fn insert_in_first(&mut self, value: T) -> Result<K, T> {
-        let index = *self.free.get_mut();
-        let Some(slot) = self.first.get_mut(index as usize) else {
-            return Err(value);
+        let mut index = *self.free.get_mut();
+        let slot = match self.first.get_mut(index as usize) {
+            Some(slot) => {
+                *self.free.get_mut() = *slot.link.get_mut();
+                slot
+            }
+            // The free list is empty: the next fresh slot (while filling up).
+            None if index == END => {
+                index = *self.fresh.get_mut();
+                let Some(slot) = self.first.get_mut(index as usize) else {
+                    return Err(value);
+                };
+                *self.fresh.get_mut() = index + 1;
+                slot
+            }
+            None => return Err(value),
         };
         debug_assert!(slot.is_vacant());
-        *self.free.get_mut() = *slot.link.get_mut();
         slot.value_mut().write(value);
         *slot.link.get_mut() = OCCUPIED;
         let generation = *slot.generation.get_mut();
@@ -525,7 +544,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     fn try_insert_slow(&mut self, value: T) -> Result<K, Full<T>> {
         // The free-list head may be in a chunk added by `acquire`; only a pool without any
         // free slot grows (or, when it cannot, evicts a recycled value).
-        if self.slot(self.free.get()).is_none() {
+        if !self.has_vacant() {
             self.grow_mut();
         }
         let mut evicted = None;
@@ -628,35 +647,43 @@ impl<T, K: PoolKey> Pool<T, K> {
         let raw = handle.handle();
         self.check_owner(raw);
         let index = raw.index;
-        // Fast path through `&mut` (no cells), like `insert_in_first`.
-        let Some(slot) = self.first.get_mut(index as usize) else {
-            return self.remove_in_chunks(handle);
+        // Fast path through `&mut` (no cells), like `insert_in_first`. Both paths end in one
+        // pointer to the vacated value, read once below: a single read lets the compiler move
+        // the value straight to the caller instead of merging two copies.
+        let value: *mut T = 'vacated: {
+            if let Some(slot) = self.first.get_mut(index as usize) {
+                let link = slot.link.get_mut();
+                let generation = slot.generation.get_mut();
+                if *link != OCCUPIED || *generation != raw.generation {
+                    return None;
+                }
+                // A slot whose generations ran out retires on the slow path: the fast path
+                // then always leaves `free == index`, which the compiler carries in a register
+                // into an `insert` that follows (it pops that very slot).
+                if let Some(g) = generation::next_nonzero(*generation, self.max_generation) {
+                    *generation = g;
+                    *link = *self.free.get_mut();
+                    *self.free.get_mut() = index;
+                    *self.removes.get_mut() += 1;
+                    break 'vacated slot.value_mut().as_mut_ptr();
+                }
+            }
+            self.vacate_slow(raw)?
         };
-        if *slot.link.get_mut() != OCCUPIED || *slot.generation.get_mut() != raw.generation.get() {
-            return None;
-        }
-        match generation::next(*slot.generation.get_mut(), self.max_generation) {
-            Some(g) => {
-                *slot.generation.get_mut() = g;
-                *slot.link.get_mut() = *self.free.get_mut();
-                *self.free.get_mut() = index;
-            }
-            None => {
-                *slot.link.get_mut() = RETIRED;
-                *self.retired.get_mut() += 1;
-            }
-        }
-        *self.len.get_mut() -= 1;
-        // SAFETY: the slot was OCCUPIED, so its value is initialised; it is now vacant or
-        // retired, so the value is moved out exactly once; `&mut self` excludes every other
-        // reference into the pool. (Read last, so it can go straight to the caller.)
-        Some(unsafe { slot.value_mut().assume_init_read() })
+        // SAFETY: `value` is the storage of a slot that was OCCUPIED (so initialised) and is
+        // now vacant or retired, so it is moved out exactly once; `&mut self` excludes every
+        // other reference into the pool, and no slot moved since the pointer was taken.
+        Some(unsafe { value.read() })
     }
 
+    /// `remove` past `first`, or of a slot that retires: vacates (or retires) the slot and
+    /// returns its (still initialised) value's storage for the caller to move out.
     #[cold]
-    fn remove_in_chunks(&mut self, handle: K) -> Option<T> {
-        let slot = self.occupied(handle)?;
-        Some(self.take_occupied(handle.handle().index, slot))
+    fn vacate_slow(&mut self, raw: Handle) -> Option<*mut T> {
+        let slot = self.occupied_raw(raw)?;
+        self.count_out();
+        self.vacate(raw.index, slot);
+        Some(slot.value_ptr())
     }
 
     /// Removes the value behind `handle` without returning it: a recycling pool recycles and
@@ -672,7 +699,7 @@ impl<T, K: PoolKey> Pool<T, K> {
         let Some(slot) = self.occupied(handle) else {
             return false;
         };
-        match generation::next(slot.generation.get(), self.max_generation) {
+        match generation::next_nonzero(slot.generation.get(), self.max_generation) {
             Some(g) if self.recycler.is_some() => {
                 slot.generation.set(g);
                 slot.link.set(GUARDED);
@@ -796,7 +823,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.len.get()
+        (self.inserts.get() - self.removes.get()) as usize
     }
 
     /// Whether no value is live.
@@ -829,9 +856,9 @@ impl<T, K: PoolKey> Pool<T, K> {
         PoolStats {
             live: self.len(),
             capacity: self.capacity.get(),
-            high_water: self.high_water.get(),
+            high_water: self.fresh.get() as usize,
             inserts: self.inserts.get(),
-            removes: self.inserts.get() - self.len.get() as u64,
+            removes: self.removes.get(),
             recycle_hits: self.recycle_hits.get(),
             recycle_misses: self.recycle_misses.get(),
             recycled: self.recycled.borrow().len(),
@@ -872,7 +899,8 @@ impl<T, K: PoolKey> Pool<T, K> {
 
     /// The next OCCUPIED slot at or after `*next`, advancing `*next` past it.
     pub(super) fn next_occupied(&self, next: &mut usize) -> Option<(u32, &Slot<T>)> {
-        while *next < self.capacity.get() {
+        // Fresh slots never held a value.
+        while *next < self.fresh.get() as usize {
             let index = *next as u32;
             *next += 1;
             let slot = self.slot(index)?;

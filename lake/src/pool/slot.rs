@@ -10,6 +10,7 @@
 
 use core::cell::{Cell, UnsafeCell};
 use core::mem::MaybeUninit;
+use core::num::NonZeroU32;
 
 /// Occupied: holds a value reachable through a handle.
 pub(crate) const OCCUPIED: u32 = u32::MAX;
@@ -25,14 +26,15 @@ pub(crate) const END: u32 = u32::MAX - 4;
 /// A slot. Invariant: `value` is initialised exactly when `link` is `OCCUPIED`, `GUARDED` or
 /// `RECYCLED`.
 pub(crate) struct Slot<T> {
-    pub(crate) generation: Cell<u32>,
+    /// Kept non-zero so that a handle is built from it without a check.
+    pub(crate) generation: Cell<NonZeroU32>,
     pub(crate) link: Cell<u32>,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
 impl<T> Slot<T> {
     /// A vacant slot whose free-list successor is `next`.
-    pub(crate) fn vacant(next: u32, generation: u32) -> Self {
+    pub(crate) fn vacant(next: u32, generation: NonZeroU32) -> Self {
         Slot {
             generation: Cell::new(generation),
             link: Cell::new(next),

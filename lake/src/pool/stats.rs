@@ -20,7 +20,10 @@ pub struct PoolStats {
     pub live: usize,
     /// Slots the pool has (live, free, recycled and retired).
     pub capacity: usize,
-    /// Most values live at once.
+    /// Most slots in use at once: holding a live value, a recycled value kept for reuse, or
+    /// retired. Without recycling or retirement, the most values live at once. (The pool
+    /// hands out never-used slots in index order and only when every used one is taken, so
+    /// this is also the number of slots that ever held a value.)
     pub high_water: usize,
     /// Values placed in the pool (`insert`, `acquire` and friends, including recycle hits).
     pub inserts: u64,
