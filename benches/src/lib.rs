@@ -64,6 +64,16 @@ pub const W3_CONTENDERS: [&str; 6] = [
     "bump-scope-checkpoint",
 ];
 
+/// The `<contender> <rounds>` arguments of the W4 drivers (`callgrind_w4`, `time_w4`); `None`
+/// if they are missing or `rounds` is not a number.
+pub fn contender_and_rounds() -> Option<(String, usize)> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [name, rounds] = args.as_slice() else {
+        return None;
+    };
+    Some((name.clone(), rounds.parse().ok()?))
+}
+
 /// The contenders of `workload`, in table order (empty for an unknown workload). [`BASELINE`]
 /// is not among them.
 pub fn contenders(workload: &str) -> &'static [&'static str] {

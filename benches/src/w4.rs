@@ -121,33 +121,54 @@ pub fn run_store<S: Store>(mut store: S, rounds: usize) -> u64 {
     sum
 }
 
+/// What to do with a freshly made keyed contender: [`with_contender`] is the one place that
+/// names and builds them.
+pub trait WithStore {
+    /// The result.
+    type Out;
+    /// Runs on the contender.
+    fn with<S: Store>(self, store: S) -> Self::Out;
+}
+
+/// Builds the keyed contender `name` (one of [`CONTENDERS`]) and hands it to `w`; `None` for
+/// another name.
+pub fn with_contender<W: WithStore>(name: &str, w: W) -> Option<W::Out> {
+    Some(match name {
+        "lake" => w.with(lake::Pool::<Obj>::with_capacity(LIVE)),
+        "slab" => w.with(slab::Slab::<Obj>::with_capacity(LIVE)),
+        "slotmap" => w.with(slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(
+            LIVE,
+        )),
+        "sharded-slab" => w.with(sharded_slab::Slab::<Obj>::new()),
+        _ => return None,
+    })
+}
+
 /// Runs `rounds` W4 rounds of the contender `name` (one of [`CONTENDERS`] or [`BASELINE`]);
 /// `None` for an unknown name.
 pub fn run(name: &str, rounds: usize) -> Option<u64> {
-    Some(match name {
-        "lake" => run_store(lake::Pool::<Obj>::with_capacity(LIVE), rounds),
-        "slab" => run_store(slab::Slab::<Obj>::with_capacity(LIVE), rounds),
-        "slotmap" => run_store(
-            slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(LIVE),
-            rounds,
-        ),
-        "sharded-slab" => run_store(sharded_slab::Slab::<Obj>::new(), rounds),
-        BASELINE => {
-            let mut values: Vec<Obj> = (0..LIVE as u64).map(obj).collect();
-            let mut sum = 0u64;
-            for _ in 0..rounds {
-                let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-                for i in 0..ROUNDS {
-                    let at = rng.next();
-                    let old = black_box(values[at]);
-                    sum = sum.wrapping_add(old.0[i & 7]);
-                    values[at] = obj(i as u64);
-                }
-            }
-            sum
+    struct Run(usize);
+    impl WithStore for Run {
+        type Out = u64;
+        fn with<S: Store>(self, store: S) -> u64 {
+            run_store(store, self.0)
         }
-        _ => return None,
-    })
+    }
+    if name != BASELINE {
+        return with_contender(name, Run(rounds));
+    }
+    let mut values: Vec<Obj> = (0..LIVE as u64).map(obj).collect();
+    let mut sum = 0u64;
+    for _ in 0..rounds {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for i in 0..ROUNDS {
+            let at = rng.next();
+            let old = black_box(values[at]);
+            sum = sum.wrapping_add(old.0[i & 7]);
+            values[at] = obj(i as u64);
+        }
+    }
+    Some(sum)
 }
 
 /// Times `rounds` W4 rounds of a filled `store` after 20 untimed ones: (fastest, median) in ns.
@@ -169,16 +190,14 @@ pub fn time_store<S: Store>(mut store: S, rounds: usize) -> (u128, u128) {
 
 /// [`time_store`] for the contender `name` (one of [`CONTENDERS`]); `None` for another name.
 pub fn time(name: &str, rounds: usize) -> Option<(u128, u128)> {
-    Some(match name {
-        "lake" => time_store(lake::Pool::<Obj>::with_capacity(LIVE), rounds),
-        "slab" => time_store(slab::Slab::<Obj>::with_capacity(LIVE), rounds),
-        "slotmap" => time_store(
-            slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(LIVE),
-            rounds,
-        ),
-        "sharded-slab" => time_store(sharded_slab::Slab::<Obj>::new(), rounds),
-        _ => return None,
-    })
+    struct Time(usize);
+    impl WithStore for Time {
+        type Out = (u128, u128);
+        fn with<S: Store>(self, store: S) -> (u128, u128) {
+            time_store(store, self.0)
+        }
+    }
+    with_contender(name, Time(rounds))
 }
 
 #[cfg(test)]

@@ -15,14 +15,10 @@ use std::process::ExitCode;
 use lake_benches::w4;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [name, rounds] = args.as_slice() else {
+    let Some((name, rounds)) = lake_benches::contender_and_rounds() else {
         return usage();
     };
-    let Ok(rounds) = rounds.parse::<usize>() else {
-        return usage();
-    };
-    match w4::time(name, rounds) {
+    match w4::time(&name, rounds) {
         Some((min, median)) => {
             println!("{name} {min} {median}");
             ExitCode::SUCCESS
