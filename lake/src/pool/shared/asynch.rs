@@ -6,6 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::pool::Claim;
+use super::waiters::Waiter;
 use super::{SharedPool, SharedPoolBox};
 use crate::pool::Handle;
 
@@ -66,7 +67,7 @@ impl<T, K> SharedPool<T, K> {
         AcquireAsync {
             pool: self,
             init: Some(init),
-            id: None,
+            waiter: None,
         }
     }
 
@@ -110,7 +111,7 @@ pub struct AcquireAsync<'a, T, F, K = Handle> {
     pool: &'a SharedPool<T, K>,
     init: Option<F>,
     /// Our entry in the waiter queue, once registered.
-    id: Option<u64>,
+    waiter: Option<Waiter>,
 }
 
 // No pin projection: `init` is moved out by value, never pinned.
@@ -119,7 +120,7 @@ impl<T, F, K> Unpin for AcquireAsync<'_, T, F, K> {}
 impl<T, F, K> fmt::Debug for AcquireAsync<'_, T, F, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AcquireAsync")
-            .field("waiting", &self.id.is_some())
+            .field("waiting", &self.waiter.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -127,8 +128,8 @@ impl<T, F, K> fmt::Debug for AcquireAsync<'_, T, F, K> {
 impl<T, F, K> AcquireAsync<'_, T, F, K> {
     /// Leaves the waiter queue (served or failed).
     fn leave(&mut self) {
-        if let Some(id) = self.id.take() {
-            self.pool.core().waiters.remove(id, false);
+        if let Some(w) = self.waiter.take() {
+            self.pool.core().waiters.remove(w, false);
         }
     }
 }
@@ -182,7 +183,7 @@ impl<'a, T, F: FnOnce() -> T, K> Future for AcquireAsync<'a, T, F, K> {
                 return Poll::Ready(Err(AcquireError::NeverServed));
             }
             if attempt == 0 {
-                this.id = Some(waiters.register(this.id, cx.waker()));
+                waiters.register(&mut this.waiter, cx.waker());
             }
         }
         Poll::Pending
@@ -191,9 +192,9 @@ impl<'a, T, F: FnOnce() -> T, K> Future for AcquireAsync<'a, T, F, K> {
 
 impl<T, F, K> Drop for AcquireAsync<'_, T, F, K> {
     fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
+        if let Some(w) = self.waiter.take() {
             // Cancelled while waiting: a wake-up meant for us goes to the next waiter.
-            self.pool.core().waiters.remove(id, true);
+            self.pool.core().waiters.remove(w, true);
         }
     }
 }
