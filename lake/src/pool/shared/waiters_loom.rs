@@ -117,3 +117,54 @@ fn loom_waiters_close_races_register_and_waker_update() {
         assert_eq!(t.join().unwrap(), Err(AcquireError::Closed));
     });
 }
+
+/// Two slots freed at once, on two threads, with two waiters (A, B, registered by hand): one
+/// freer may find the drain role taken by the other and leave its credit to it. Both waiters
+/// must be woken (the holder re-checks for work after giving the role back) and both served.
+#[test]
+fn loom_waiters_concurrent_releases_hand_off_the_drain() {
+    loom::model(|| {
+        let pool = Arc::new(SharedPool::fixed(2));
+        let g1 = pool.acquire(|| 0usize);
+        let h2 = pool.insert(0); // freed by `remove` on the other thread
+        let (woken_a, waker_a) = flag();
+        let (woken_b, waker_b) = flag();
+        let mut a = pool.acquire_async(|| 1);
+        let mut b = pool.acquire_async(|| 2);
+        assert!(poll(&mut a, &waker_a).is_pending());
+        assert!(poll(&mut b, &waker_b).is_pending());
+        let p = pool.clone();
+        let t = thread::spawn(move || assert!(p.remove(h2)));
+        drop(g1);
+        t.join().unwrap();
+        // Every drain delivers its wake-ups before returning, so both are delivered by now.
+        assert!(woken_a.0.load(Ordering::Acquire), "A woken");
+        assert!(woken_b.0.load(Ordering::Acquire), "B woken");
+        assert!(matches!(poll(&mut a, &waker_a), Poll::Ready(Ok(ref g)) if **g == 1));
+        assert!(matches!(poll(&mut b, &waker_b), Poll::Ready(Ok(ref g)) if **g == 2));
+    });
+}
+
+/// A drain busy with something else (waiter A's cancellation, on the main thread) while
+/// waiter B registers (thread 1) and the slot is freed (thread 2): the freer's credit may be
+/// left to the busy drainer, which must take it before the inbox (else it can miss B's node
+/// and drop the credit). B always completes. Three threads: run with the default preemption
+/// bound of `.ci/loom.sh`.
+#[test]
+fn loom_waiters_busy_drain_races_register_and_release() {
+    loom::model(|| {
+        let pool = Arc::new(SharedPool::fixed(1));
+        let h = pool.insert(0usize);
+        let (_woken, waker) = flag();
+        let mut a = pool.acquire_async(|| 1);
+        assert!(poll(&mut a, &waker).is_pending());
+        let p = pool.clone();
+        let waiter = thread::spawn(move || *loom::future::block_on(p.acquire_async(|| 2)).unwrap());
+        let p = pool.clone();
+        let freer = thread::spawn(move || assert!(p.remove(h)));
+        drop(a);
+        freer.join().unwrap();
+        assert_eq!(waiter.join().unwrap(), 2);
+        assert_eq!(pool.stats().free, 1);
+    });
+}
