@@ -45,7 +45,11 @@ impl<T, K> SharedPool<T, K> {
     /// Waits for a free slot (only a full fixed pool ever waits; a growing pool grows), then
     /// runs `init` and returns its value in a guard, like [`acquire`](Self::acquire).
     ///
-    /// Waiters are woken in FIFO order, one per freed slot. Fails with
+    /// Waiters are woken in FIFO order, one per freed slot: in the order they first found the
+    /// pool full, each freed slot waking the oldest waiter not already woken. A woken waiter
+    /// that finds its slot taken by a barging claim (`try_acquire`, or a future's first
+    /// poll) keeps its place at the front; a woken waiter dropped before taking its slot
+    /// passes the wake-up to the next one. The queue takes no lock. Fails with
     /// [`AcquireError::Closed`] once the pool is [closed](Self::close) and with
     /// [`AcquireError::NeverServed`] if no slot can ever free up — never hangs on either.
     /// Works with any executor (no runtime dependency). Dropping the future cancels the wait.

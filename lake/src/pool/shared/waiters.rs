@@ -292,7 +292,9 @@ impl Waiters {
         // the notifications' fences (module docs, "No lost wake-up").
         let mut credits = self.credits.swap(0, Ordering::Acquire);
         let all = self.wake_all.swap(false, Ordering::Acquire);
-        list.left += self.left.swap(0, Ordering::Acquire);
+        list.left = list
+            .left
+            .saturating_add(self.left.swap(0, Ordering::Acquire));
         let mut head = self.inbox.swap(ptr::null_mut(), Ordering::Acquire);
         if !head.is_null() {
             let start = list.nodes.len();
@@ -314,7 +316,7 @@ impl Waiters {
         {
             garbage.extend(list.nodes.pop_front());
         }
-        if list.left > 0 && list.left * 2 >= list.nodes.len() {
+        if list.left > 0 && list.left.saturating_mul(2) >= list.nodes.len() {
             list.nodes.retain(|n| {
                 let keep = n.state.load(Ordering::Acquire) != LEFT;
                 if !keep {
@@ -357,6 +359,12 @@ impl Drop for Waiters {
 
 /// The `futures` `AtomicWaker` protocol for one registrant (the future) and one waker (the
 /// drainer): the cell is accessed only by whoever moves `state` away from `IDLE`.
+///
+/// Its two self-wakes (a `register` overlapping a `take`) are belt and braces here: the
+/// caller of `Waiters::register` always retries its claim after the fence, and a `take` that
+/// overlaps the `register` synchronises with it, so the retry already sees what the wake-up
+/// was for. Loom confirms it (removing either self-wake fails no model); they are kept so the
+/// cell is correct on its own.
 struct WakerCell {
     state: AtomicUsize,
     waker: UnsafeCell<Option<Waker>>,
