@@ -11,14 +11,16 @@
 //!   pushed `Arc` is owned by whoever swapped it out).
 //! - **List**: registered nodes, oldest first, owned by the **drain role**. The role is taken
 //!   with `draining.swap(true)` and *never waited for*: a thread that finds it taken leaves its
-//!   work in an atomic (`credits`, `wake_all`, `left`, the inbox) and returns; the holder, after
-//!   giving the role back with `swap(false)` (AcqRel: reads the late thread's `swap(true)`,
-//!   Release, and so sees its work), re-checks that work and drains again if there is any. The
+//!   work in an atomic (`credits`, `wake_all`, `left`) and returns; the holder, after giving
+//!   the role back with `swap(false)` (AcqRel: it reads the late thread's `swap(true)`, a
+//!   Release, and so sees its work), re-checks that work and drains again if there is any.
+//!   Registrations never drain: they only push on the inbox, which the next drain takes. The
 //!   list is only touched by the role's holder (a loom-checked `UnsafeCell`). No user code runs
 //!   while the role is held: wakers are called, and nodes dropped, after it is given back.
 //!
 //! Progress: every operation here finishes in a bounded number of its own steps plus the work
-//! it drains (no CAS retry loop can fail forever without another thread succeeding). Strictly,
+//! it drains for others (the only retry loop, the inbox CAS, fails only when another push
+//! succeeded). Strictly,
 //! wake-up *delivery* is not lock-free in the textbook sense: a credit handed to a drainer that
 //! is then descheduled is delivered when that thread runs again. No thread blocks meanwhile and
 //! every free slot stays claimable by any poller.
@@ -60,9 +62,9 @@
 //! The fence in `notify_one` stays: the free bit is set by a Release `fetch_or` in `page.rs`
 //! and the claim is an Acquire `fetch_and`, so only SeqCst fences order the two store→load
 //! pairs (a Release RMW followed by a load is a store-buffering pattern). On x86 the
-//! `fetch_or` is already a full barrier in hardware, but the language model does not know
-//! that and a weaker build would be unsound under miri/loom and on ARM; the cost (one fence +
-//! one load per freed slot, only with `async` on) is unchanged from before.
+//! `fetch_or` is already a full barrier in hardware, but the language model does not promise
+//! it, and without the fence loom finds lost wake-ups (two models deadlock); so the cost (one
+//! fence + one load per freed slot, only with `async` on) is unchanged from before.
 //!
 //! # Fairness
 //!
@@ -72,7 +74,10 @@
 //! goes back to waiting **at its original place**, ahead of every waiter registered after it.
 //! A woken waiter that is cancelled passes its credit to the oldest waiting one. After a
 //! `notify_all` every waiter has been woken, and they race for slots. Barging is allowed: the
-//! queue orders wake-ups, it does not reserve slots.
+//! queue orders wake-ups, it does not reserve slots. A wake-up is delivered by whichever thread
+//! drains it, possibly a little after the release that caused it. A future that is woken and
+//! then leaked (`mem::forget`) keeps its wake-up, as it did with the old locked queue: leaking
+//! is safe but not live.
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;

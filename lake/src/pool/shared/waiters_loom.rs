@@ -168,3 +168,17 @@ fn loom_waiters_busy_drain_races_register_and_release() {
         assert_eq!(pool.stats().free, 1);
     });
 }
+
+/// The last slot retiring (its generation ran out) while a waiter registers: `notify_all`
+/// wakes it, and it answers `NeverServed` instead of waiting for a slot that cannot come.
+#[test]
+fn loom_waiters_retirement_wakes_with_never_served() {
+    loom::model(|| {
+        let pool = Arc::new(SharedPool::fixed(1).with_max_generation(core::num::NonZeroU32::MIN));
+        let h = pool.insert(0usize);
+        let p = pool.clone();
+        let t = thread::spawn(move || loom::future::block_on(p.acquire_async(|| 1)).map(|g| *g));
+        assert!(pool.remove(h)); // generation 1 was the last: the slot retires
+        assert_eq!(t.join().unwrap(), Err(AcquireError::NeverServed));
+    });
+}
