@@ -6,6 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::pool::Claim;
+use super::waiters::Waiter;
 use super::{SharedPool, SharedPoolBox};
 use crate::pool::Handle;
 
@@ -44,7 +45,11 @@ impl<T, K> SharedPool<T, K> {
     /// Waits for a free slot (only a full fixed pool ever waits; a growing pool grows), then
     /// runs `init` and returns its value in a guard, like [`acquire`](Self::acquire).
     ///
-    /// Waiters are woken in FIFO order, one per freed slot. Fails with
+    /// Waiters are woken in FIFO order, one per freed slot: in the order they first found the
+    /// pool full, each freed slot waking the oldest waiter not already woken. A woken waiter
+    /// that finds its slot taken by a barging claim (`try_acquire`, or a future's first
+    /// poll) keeps its place at the front; a woken waiter dropped before taking its slot
+    /// passes the wake-up to the next one. The queue takes no lock. Fails with
     /// [`AcquireError::Closed`] once the pool is [closed](Self::close) and with
     /// [`AcquireError::NeverServed`] if no slot can ever free up — never hangs on either.
     /// Works with any executor (no runtime dependency). Dropping the future cancels the wait.
@@ -66,7 +71,7 @@ impl<T, K> SharedPool<T, K> {
         AcquireAsync {
             pool: self,
             init: Some(init),
-            id: None,
+            waiter: None,
         }
     }
 
@@ -110,7 +115,7 @@ pub struct AcquireAsync<'a, T, F, K = Handle> {
     pool: &'a SharedPool<T, K>,
     init: Option<F>,
     /// Our entry in the waiter queue, once registered.
-    id: Option<u64>,
+    waiter: Option<Waiter>,
 }
 
 // No pin projection: `init` is moved out by value, never pinned.
@@ -119,7 +124,7 @@ impl<T, F, K> Unpin for AcquireAsync<'_, T, F, K> {}
 impl<T, F, K> fmt::Debug for AcquireAsync<'_, T, F, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AcquireAsync")
-            .field("waiting", &self.id.is_some())
+            .field("waiting", &self.waiter.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -127,8 +132,8 @@ impl<T, F, K> fmt::Debug for AcquireAsync<'_, T, F, K> {
 impl<T, F, K> AcquireAsync<'_, T, F, K> {
     /// Leaves the waiter queue (served or failed).
     fn leave(&mut self) {
-        if let Some(id) = self.id.take() {
-            self.pool.core().waiters.remove(id, false);
+        if let Some(w) = self.waiter.take() {
+            self.pool.core().waiters.remove(w, false);
         }
     }
 }
@@ -182,7 +187,7 @@ impl<'a, T, F: FnOnce() -> T, K> Future for AcquireAsync<'a, T, F, K> {
                 return Poll::Ready(Err(AcquireError::NeverServed));
             }
             if attempt == 0 {
-                this.id = Some(waiters.register(this.id, cx.waker()));
+                waiters.register(&mut this.waiter, cx.waker());
             }
         }
         Poll::Pending
@@ -191,9 +196,9 @@ impl<'a, T, F: FnOnce() -> T, K> Future for AcquireAsync<'a, T, F, K> {
 
 impl<T, F, K> Drop for AcquireAsync<'_, T, F, K> {
     fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
+        if let Some(w) = self.waiter.take() {
             // Cancelled while waiting: a wake-up meant for us goes to the next waiter.
-            self.pool.core().waiters.remove(id, true);
+            self.pool.core().waiters.remove(w, true);
         }
     }
 }

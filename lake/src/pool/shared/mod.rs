@@ -16,6 +16,8 @@ mod waiters;
 
 #[cfg(all(test, loom))]
 mod loom_models;
+#[cfg(all(test, loom, feature = "async"))]
+mod waiters_loom;
 
 #[cfg(feature = "async")]
 pub use self::asynch::{AcquireAsync, AcquireError};
