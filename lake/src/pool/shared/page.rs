@@ -98,18 +98,25 @@ impl<T> Drop for Slot<T> {
 pub(crate) struct Page<T> {
     pub(crate) slots: Box<[Slot<T>]>,
     free: Box<[AtomicU64]>,
+    /// The pool index of slot 0 (precomputed: a claim turns an offset into an index).
+    pub(crate) start: u32,
+    /// [`state::hint_mask`] of the bitmap's length (precomputed for `claim`).
+    hint_mask: usize,
 }
 
 impl<T> Page<T> {
-    /// A page of `len` vacant slots, all free.
-    pub(crate) fn new(len: u32) -> Box<Self> {
+    /// A page of `len` vacant slots, all free, whose slot 0 has pool index `start`.
+    pub(crate) fn new(len: u32, start: u32) -> Box<Self> {
         let slots: Vec<Slot<T>> = (0..len).map(|_| Slot::new()).collect();
         let free: Vec<AtomicU64> = (0..state::words(len))
             .map(|w| AtomicU64::new(state::initial_word(w, len)))
             .collect();
+        let hint_mask = state::hint_mask(free.len());
         Box::new(Page {
             slots: slots.into_boxed_slice(),
             free: free.into_boxed_slice(),
+            start,
+            hint_mask,
         })
     }
 
@@ -127,7 +134,7 @@ impl<T> Page<T> {
         if n == 0 {
             return None;
         }
-        let start = state::wrap_hint(hint, n);
+        let start = state::wrap_hint(hint, self.hint_mask, n);
         for i in 0..n {
             let w = if start + i >= n {
                 start + i - n

@@ -372,7 +372,8 @@ impl<T, K> SharedPool<T, K> {
             return None;
         }
         let len = state::page_len(k, self.first)?;
-        let fresh = Box::into_raw(Page::new(len));
+        let start = state::page_start(k, self.first)?;
+        let fresh = Box::into_raw(Page::new(len, start));
         match self.pages[k].compare_exchange(
             ptr::null_mut(),
             fresh,
@@ -396,31 +397,50 @@ impl<T, K> SharedPool<T, K> {
     }
 
     /// Claims a free slot, growing if allowed; `None` if the pool is full.
-    #[inline]
+    ///
+    /// Page 0 inline (the hot path of a pool that has stopped growing), the rest out of line.
+    #[inline(always)]
     pub(super) fn claim(&self) -> Option<Claim<'_, T>> {
         let hint = thread_hint();
+        if let Some(page) = self.page(0) {
+            if let Some(c) = Self::claim_in(page, hint) {
+                return Some(c);
+            }
+        }
+        self.claim_slow(hint)
+    }
+
+    /// [`claim`](Self::claim) past a full (or not yet installed) page 0.
+    #[inline(never)]
+    fn claim_slow(&self, hint: usize) -> Option<Claim<'_, T>> {
         for k in 0..self.max_pages {
             let page = match self.page(k) {
                 Some(page) => page,
                 None => self.install(k)?,
             };
-            if let Some(offset) = page.claim(hint) {
-                let slot = &page.slots[offset as usize];
-                let word = slot.state.load(Ordering::Relaxed);
-                // The claim's Acquire made the releaser's `Vacant(g)` store visible, and nobody
-                // else writes a vacant slot's word.
-                debug_assert_eq!(state::State::unpack(word).tag, state::Tag::Vacant);
-                let start = state::page_start(k, self.first)?;
-                return Some(Claim {
-                    page,
-                    slot,
-                    index: start + offset,
-                    offset,
-                    generation: state::State::unpack(word).generation,
-                });
+            if let Some(c) = Self::claim_in(page, hint) {
+                return Some(c);
             }
         }
         None
+    }
+
+    /// Claims a free slot of `page`, if it has one.
+    #[inline(always)]
+    fn claim_in(page: &Page<T>, hint: usize) -> Option<Claim<'_, T>> {
+        let offset = page.claim(hint)?;
+        let slot = &page.slots[offset as usize];
+        let word = slot.state.load(Ordering::Relaxed);
+        // The claim's Acquire made the releaser's `Vacant(g)` store visible, and nobody else
+        // writes a vacant slot's word.
+        debug_assert_eq!(state::State::unpack(word).tag, state::Tag::Vacant);
+        Some(Claim {
+            page,
+            slot,
+            index: page.start + offset,
+            offset,
+            generation: state::generation_of(word),
+        })
     }
 
     /// The slot of `handle` and its page and offset, if it exists.

@@ -15,6 +15,19 @@ pub(crate) const REFS_BITS: u32 = 29;
 pub(crate) const MAX_REFS: u32 = (1 << REFS_BITS) - 1;
 const TAG_SHIFT: u32 = REFS_BITS;
 const TAG_MASK: u64 = 0b111;
+/// The reference count's bits of a word; the rest (generation and tag) is its *head*.
+const REFS_MASK: u64 = MAX_REFS as u64;
+
+// The transitions on the hot paths (`acquire_ref`, `release_ref`, `remove`, `is_retired`)
+// work on the word directly: one compare of its head and an add or subtract on the count,
+// instead of decoding and re-encoding every field. They mean exactly what the `State` forms
+// say; the model tests below check them against it.
+
+/// The tag bits of a word (`5..=7` are never written).
+#[inline]
+const fn tag_bits(word: u64) -> u64 {
+    (word >> TAG_SHIFT) & TAG_MASK
+}
 
 /// What a slot holds. The value is initialised exactly in `Occupied`, `Removed` and `Owned`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,18 +121,13 @@ pub(crate) enum RefError {
 /// `get`: the word after one more `Ref` on the value of `generation`, if it is still there.
 #[inline]
 pub(crate) fn acquire_ref(word: u64, generation: u32) -> Result<u64, RefError> {
-    let s = State::unpack(word);
-    if s.tag != Tag::Occupied || s.generation != generation {
+    if word & !REFS_MASK != occupied(generation) {
         return Err(RefError::Stale);
     }
-    if s.refs >= MAX_REFS {
+    if word & REFS_MASK >= REFS_MASK {
         return Err(RefError::Overflow);
     }
-    Ok(State {
-        refs: s.refs + 1,
-        ..s
-    }
-    .pack())
+    Ok(word + 1)
 }
 
 /// Dropping a `Ref`: the word after it, and whether this was the last guard of a removed value
@@ -129,28 +137,14 @@ pub(crate) fn acquire_ref(word: u64, generation: u32) -> Result<u64, RefError> {
 /// itself). `None` if not, which the pool treats as a broken invariant.
 #[inline]
 pub(crate) fn release_ref(word: u64) -> Option<(u64, bool)> {
-    let s = State::unpack(word);
-    if s.refs == 0 {
+    let refs = word & REFS_MASK;
+    if refs == 0 {
         return None;
     }
-    match s.tag {
-        Tag::Occupied => Some((
-            State {
-                refs: s.refs - 1,
-                ..s
-            }
-            .pack(),
-            false,
-        )),
-        Tag::Removed if s.refs == 1 => Some((owned(s.generation), true)),
-        Tag::Removed => Some((
-            State {
-                refs: s.refs - 1,
-                ..s
-            }
-            .pack(),
-            false,
-        )),
+    match tag_bits(word) {
+        t if t == Tag::Occupied as u64 => Some((word - 1, false)),
+        t if t == Tag::Removed as u64 && refs == 1 => Some((owned(generation_of(word)), true)),
+        t if t == Tag::Removed as u64 => Some((word - 1, false)),
         _ => None,
     }
 }
@@ -160,21 +154,14 @@ pub(crate) fn release_ref(word: u64) -> Option<(u64, bool)> {
 /// if the handle is stale.
 #[inline]
 pub(crate) fn remove(word: u64, generation: u32) -> Option<(u64, bool)> {
-    let s = State::unpack(word);
-    if s.tag != Tag::Occupied || s.generation != generation {
+    if word & !REFS_MASK != occupied(generation) {
         return None;
     }
-    if s.refs == 0 {
+    let refs = word & REFS_MASK;
+    if refs == 0 {
         Some((owned(generation), true))
     } else {
-        Some((
-            State {
-                tag: Tag::Removed,
-                ..s
-            }
-            .pack(),
-            false,
-        ))
+        Some((State::with(generation, Tag::Removed) | refs, false))
     }
 }
 
@@ -192,7 +179,7 @@ pub(crate) fn vacate(generation: u32, max_generation: u32) -> u64 {
 /// Whether a word is `Retired`.
 #[inline]
 pub(crate) fn is_retired(word: u64) -> bool {
-    State::unpack(word).tag == Tag::Retired
+    tag_bits(word) >= Tag::Retired as u64 // 5..=7 decode as `Retired`
 }
 
 /// Whether the slot's value is initialised (`Occupied`, `Removed` or `Owned`).
@@ -272,14 +259,27 @@ pub(crate) fn initial_word(word: usize, len: u32) -> u64 {
 /// A start word in `0..words` from any `hint`, without a division (a hot path):
 /// `hint mod 2^k`, with `2^k` the next power of two ≥ `words`, minus `words` if still too big.
 /// Not uniform for non-powers of two, which does not matter for a hint. `words > 0`.
+/// `mask` is [`hint_mask`]`(words)`, which a page computes once.
 #[inline]
-pub(crate) const fn wrap_hint(hint: usize, words: usize) -> usize {
-    let h = hint & (words.next_power_of_two() - 1);
+pub(crate) const fn wrap_hint(hint: usize, mask: usize, words: usize) -> usize {
+    let h = hint & mask;
     if h >= words {
         h - words
     } else {
         h
     }
+}
+
+/// The mask of [`wrap_hint`] for a page of `words` bitmap words.
+#[inline]
+pub(crate) const fn hint_mask(words: usize) -> usize {
+    words.next_power_of_two() - 1
+}
+
+/// The generation of a state word (what [`State::unpack`] would give, without the rest).
+#[inline]
+pub(crate) const fn generation_of(word: u64) -> u32 {
+    (word >> 32) as u32
 }
 
 /// The lowest free slot in a word, if any.
@@ -503,6 +503,42 @@ mod tests {
             }
         }
 
+        /// The word-level transitions equal their field-by-field definitions (decode, decide,
+        /// re-encode) on every word, unused tags and counts at the limit included.
+        #[test]
+        fn word_transitions_match_their_definitions(generation: u32, tag in 0u64..8,
+                                                    refs in prop_oneof![0..4u32, (MAX_REFS - 2)..=MAX_REFS],
+                                                    asked: u32, same: bool) {
+            let word = (u64::from(generation) << 32) | (tag << TAG_SHIFT) | u64::from(refs);
+            let asked = if same { generation } else { asked };
+            let s = State::unpack(word);
+            let live = s.tag == Tag::Occupied && s.generation == asked;
+            let want_ref = if !live {
+                Err(RefError::Stale)
+            } else if s.refs >= MAX_REFS {
+                Err(RefError::Overflow)
+            } else {
+                Ok(State { refs: s.refs + 1, ..s }.pack())
+            };
+            prop_assert_eq!(acquire_ref(word, asked), want_ref);
+            let want_release = match s.tag {
+                _ if s.refs == 0 => None,
+                Tag::Occupied => Some((State { refs: s.refs - 1, ..s }.pack(), false)),
+                Tag::Removed if s.refs == 1 => Some((owned(s.generation), true)),
+                Tag::Removed => Some((State { refs: s.refs - 1, ..s }.pack(), false)),
+                _ => None,
+            };
+            prop_assert_eq!(release_ref(word), want_release);
+            let want_remove = match live {
+                false => None,
+                true if s.refs == 0 => Some((owned(asked), true)),
+                true => Some((State { tag: Tag::Removed, ..s }.pack(), false)),
+            };
+            prop_assert_eq!(remove(word, asked), want_remove);
+            prop_assert_eq!(is_retired(word), s.tag == Tag::Retired);
+            prop_assert_eq!(generation_of(word), s.generation);
+        }
+
         #[test]
         fn locate_matches_a_linear_walk(index in 0u32..1 << 20, first in 1u32..300) {
             let mut page = 0;
@@ -517,7 +553,7 @@ mod tests {
 
         #[test]
         fn wrap_hint_stays_in_range(hint: usize, words in 1usize..10_000) {
-            let w = wrap_hint(hint, words);
+            let w = wrap_hint(hint, hint_mask(words), words);
             prop_assert!(w < words);
             if words.is_power_of_two() {
                 prop_assert_eq!(w, hint % words);
