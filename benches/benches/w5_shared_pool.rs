@@ -20,23 +20,18 @@
 //!   → overwrite the 64 bytes → read → drop (mutex push back).
 //! - `box_system`: `Box::new(obj)` → read → drop, on the system allocator (glibc malloc).
 //!
-//! Results (2026-11-22, the team's shared 2-core machine, each contender in its own process,
-//! criterion median of one iteration = 2 × 100 000 cycles; median of three runs at load
-//! average 2.5–3.5; a fourth run at load ~5 was 2–3× slower across the board and is not used):
+//! Results: the README's W5 table (three runs per contender, each in its own process). On
+//! 2026-11-22 at 12:20 UTC the medians were `lake_guard` 0.82 ms, `lake_handle` 1.80 ms,
+//! `sharded_slab` 4.67 ms, `object_pool` 4.61 ms, `box_system` 1.34 ms and `box_mimalloc`
+//! 0.96 ms: the guard path meets both targets of issue 4 (≤ 1.5× mimalloc: 0.86×; ≥ 4× faster
+//! than sharded-slab: 5.7×), the handle path neither (1.87×, 2.6×). Earlier the same day,
+//! before `SharedPool::claim` took page 0 inline and the state transitions worked on the raw
+//! word (145 → 92 instructions per guard cycle), the guard path was at 1.19–1.62 ms.
 //!
-//! | contender | runs (ms) | median | vs mimalloc | sharded-slab ÷ this |
-//! |---|---|---|---|---|
-//! | `lake_guard` | 1.48, 1.19, 1.04 | 1.19 ms | 1.37× | 3.74× |
-//! | `lake_handle` | 2.43, 2.13, 2.45 | 2.43 ms | 2.80× | 1.83× |
-//! | `sharded_slab` | 4.45, 4.86, 4.45 | 4.45 ms | 5.12× | 1.00× |
-//! | `object_pool` | 4.33, 4.48, 2.34 | 4.33 ms | 4.98× | 1.03× |
-//! | `box_system` | 2.38, 1.42, 2.55 | 2.38 ms | 2.74× | 1.87× |
-//! | `box_mimalloc` | 0.84, 0.87, 1.32 | 0.87 ms | 1.00× | 5.12× |
-//!
-//! Targets (issue 4): ≤ 1.5× mimalloc — met by the guard path only; ≥ 4× faster than
-//! sharded-slab — not met (3.7× guard, 1.8× handle). The handle path pays five locked RMWs per
-//! cycle (claim, `get`, `Ref` drop, `remove`, release) against mimalloc's none; closing that
-//! gap needs per-thread slot caches, which `SharedPool` does not have yet.
+//! A per-thread slot cache (a freed slot parked for its thread, taken back with one CAS
+//! instead of a claim and a release) was built on a branch and measured: no difference beyond
+//! criterion's noise, 5–13 % in a quieter two-thread loop, and a single-thread loop 14 %
+//! slower; it was not merged (IMPLEMENTATION.md §5).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
