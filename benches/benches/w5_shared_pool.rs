@@ -26,12 +26,12 @@
 //! 0.96 ms: the guard path meets both targets of issue 4 (≤ 1.5× mimalloc: 0.86×; ≥ 4× faster
 //! than sharded-slab: 5.7×), the handle path neither (1.87×, 2.6×). Earlier the same day,
 //! before `SharedPool::claim` took page 0 inline and the state transitions worked on the raw
-//! word (145 → 92 instructions per guard cycle), the guard path was at 1.19–1.62 ms.
+//! word (145 → 92 instructions per guard cycle, `callgrind_w5`), the guard path was at 1.19–1.62 ms.
 //!
 //! A per-thread slot cache (a freed slot parked for its thread, taken back with one CAS
 //! instead of a claim and a release) was built on a branch and measured: no difference beyond
 //! criterion's noise, 5–13 % in a quieter two-thread loop, and a single-thread loop 14 %
-//! slower; it was not merged (IMPLEMENTATION.md §5).
+//! slower (figures from branch `w5-cache`); it was not merged (IMPLEMENTATION.md §5).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -64,7 +64,7 @@ pub const W3_CONTENDERS: [&str; 6] = [
     "bump-scope-checkpoint",
 ];
 
-/// The `<contender> <rounds>` arguments of the W4 drivers (`callgrind_w4`, `time_w4`); `None`
+/// The `<contender> <rounds>` arguments of the drivers (`callgrind_w4`, `time_w4`, `callgrind_w5`); `None`
 /// if they are missing or `rounds` is not a number.
 pub fn contender_and_rounds() -> Option<(String, usize)> {
     let args: Vec<String> = std::env::args().skip(1).collect();
