@@ -553,15 +553,30 @@ fn threads_insert_read_and_remove_with_integrity() {
     const THREADS: usize = 4;
     let rounds = scaled(2_000, 40);
     let drops = Drops::new();
-    let pool = SharedPool::with_capacity(4);
+    let pool: SharedPool<Counted> = SharedPool::with_capacity(4);
     let published: Mutex<Vec<Handle>> = Mutex::new(Vec::new());
     let seen_by_others = AtomicUsize::new(0);
+    // Midway, every thread stops between two barriers and reads every published handle: with
+    // no removal in between, the other threads' values still in their `mine` lists are live,
+    // so the cross-thread read below happens however the threads are scheduled (2 cores, 4
+    // threads: without it, a thread could finish before the next one starts).
+    let midway = std::sync::Barrier::new(THREADS);
     std::thread::scope(|s| {
         for t in 0..THREADS {
             let (pool, drops, published, seen) = (&pool, &drops, &published, &seen_by_others);
+            let midway = &midway;
             s.spawn(move || {
                 let mut mine = Vec::new();
                 for i in 0..rounds {
+                    if i == rounds / 2 {
+                        midway.wait();
+                        for &o in published.lock().unwrap().iter() {
+                            if pool.get(o).is_some_and(|r| r.id() / 1_000_000 != t) {
+                                seen.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                        midway.wait();
+                    }
                     let id = t * 1_000_000 + i;
                     let h = pool.insert(Counted::new(id, drops));
                     assert_eq!(pool.get(h).map(|r| r.id()), Some(id));
