@@ -18,6 +18,48 @@ pub const FIRST: u32 = 1;
 /// Most slots a pool can have: indices `0..MAX_SLOTS`; `MAX_SLOTS..=u32::MAX` are sentinels.
 pub const MAX_SLOTS: u32 = u32::MAX - 7;
 
+/// Bits at the top of a handle's generation that carry a tag of the pool that made it: 8 in
+/// debug builds, so a handle used with another pool is caught without making handles bigger
+/// than 8 bytes; 0 in release builds. The slot itself counts generations in the bits below.
+pub const TAG_BITS: u32 = if cfg!(debug_assertions) { 8 } else { 0 };
+
+/// The most generations a slot counts to: `u32::MAX` in release builds, `2^24 - 1` in debug
+/// builds (where the top 8 bits of a handle's generation are the pool tag). A pool clamps its
+/// `max_generation` to this, so in debug builds a slot retires after at most 2^24 - 1 values.
+pub const MAX_GENERATION: u32 = u32::MAX >> TAG_BITS;
+
+/// The tag of the pool with id `id`: in `1..=255` in debug builds (ids `255` apart share a
+/// tag, so a handle from such a pool is not caught), `0` in release builds.
+pub const fn pool_tag(id: u32) -> u32 {
+    if TAG_BITS == 0 {
+        0
+    } else {
+        id % ((1 << TAG_BITS) - 1) + 1
+    }
+}
+
+/// A handle's generation: the slot's generation `generation` (in `1..=MAX_GENERATION`) with
+/// the pool tag `tag` in the top bits. Release builds: `generation` itself.
+#[inline]
+pub fn tagged(generation: NonZeroU32, tag: u32) -> NonZeroU32 {
+    if TAG_BITS == 0 {
+        generation
+    } else {
+        generation | tag << (32 - TAG_BITS)
+    }
+}
+
+/// Splits a handle's generation into the slot's generation and the pool tag (release builds:
+/// the generation itself and tag `0`).
+#[inline]
+pub const fn untagged(generation: u32) -> (u32, u32) {
+    if TAG_BITS == 0 {
+        (generation, 0)
+    } else {
+        (generation & MAX_GENERATION, generation >> (32 - TAG_BITS))
+    }
+}
+
 /// The generation after `generation`, or `None` if it would pass `max` (the slot retires).
 ///
 /// Precondition (checked by the pool, not needed for soundness): `FIRST <= generation <= max`.
@@ -135,6 +177,23 @@ mod tests {
             prop_assert_eq!(next(g, max), model);
             let g = NonZeroU32::new(g).unwrap();
             prop_assert_eq!(next_nonzero(g, max).map(NonZeroU32::get), model);
+        }
+
+        /// Tagging keeps the slot's generation and the tag apart: both come back out, the
+        /// result is never zero, and two pools' tags keep equal generations apart.
+        #[test]
+        fn tags_round_trip(g in 1..=MAX_GENERATION, id in any::<u32>(), other in any::<u32>()) {
+            let tag = pool_tag(id);
+            let t = tagged(NonZeroU32::new(g).unwrap(), tag);
+            prop_assert_eq!(untagged(t.get()), (g, tag));
+            if cfg!(debug_assertions) {
+                prop_assert!((1..1 << TAG_BITS).contains(&tag));
+                let theirs = tagged(NonZeroU32::new(g).unwrap(), pool_tag(other));
+                // Pools whose ids are not a multiple of 255 apart never share a tag.
+                prop_assert_eq!(t == theirs, id.abs_diff(other) % 255 == 0);
+            } else {
+                prop_assert_eq!((tag, t.get()), (0, g));
+            }
         }
 
         /// Growth never passes the caps, and adds something whenever there is room.

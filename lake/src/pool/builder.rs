@@ -188,8 +188,10 @@ impl<T, K: PoolKey> PoolBuilder<T, K> {
         self
     }
 
-    /// Last generation a slot may reach before it is retired (default `u32::MAX`). Lowering it
-    /// only retires slots sooner; it exists so tests can watch retirement happen.
+    /// Last generation a slot may reach before it is retired (default and upper bound: `u32::MAX`
+    /// in release builds, `2^24 - 1` in debug builds, whose handles keep a pool tag in the top
+    /// 8 bits; see [`Handle`]). Lowering it only retires slots sooner; it exists so tests can
+    /// watch retirement happen.
     ///
     /// ```
     /// use core::num::NonZeroU32;

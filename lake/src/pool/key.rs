@@ -14,7 +14,7 @@ use super::Handle;
 /// A handle type for a pool: a thin wrapper around [`Handle`].
 ///
 /// The trait is safe to implement: the pool checks every key it is given (slot index,
-/// generation and, in debug builds, pool id) after converting it with [`handle`], so a wrong
+/// generation and, in debug builds, pool tag) after converting it with [`handle`], so a wrong
 /// implementation can only make lookups miss or find another live value of the same pool —
 /// a logic error, never undefined behaviour.
 ///

@@ -93,18 +93,11 @@ pub struct Pool<T, K = Handle> {
     growth: Growth,
     max_capacity: usize,
     max_generation: u32,
-    #[cfg(debug_assertions)]
-    id: u32,
+    /// Tags this pool's handles in debug builds ([`generation::pool_tag`]; `0` in release).
+    tag: u32,
     /// The key type is only converted to and from [`Handle`]; `fn(K) -> K` keeps `Pool`'s
     /// auto traits and variance independent of it.
     _key: PhantomData<fn(K) -> K>,
-}
-
-#[cfg(debug_assertions)]
-fn next_pool_id() -> u32 {
-    use core::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// `n` fresh slots: vacant, never used, not on the free list.
@@ -222,9 +215,8 @@ impl<T, K: PoolKey> Pool<T, K> {
             recycling: Cell::new(0),
             growth: b.growth,
             max_capacity: b.max_capacity,
-            max_generation: b.max_generation.max(FIRST),
-            #[cfg(debug_assertions)]
-            id: next_pool_id(),
+            max_generation: b.max_generation.clamp(FIRST, generation::MAX_GENERATION),
+            tag: super::handle::next_pool_tag(),
             _key: PhantomData,
         }
     }
@@ -263,9 +255,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     pub(crate) fn handle(&self, index: u32, generation: NonZeroU32) -> K {
         K::from_handle(Handle {
             index,
-            generation,
-            #[cfg(debug_assertions)]
-            pool: self.id,
+            generation: generation::tagged(generation, self.tag),
         })
     }
 
@@ -274,10 +264,9 @@ impl<T, K: PoolKey> Pool<T, K> {
     fn check_owner(&self, handle: Handle) {
         #[cfg(debug_assertions)]
         assert!(
-            handle.pool == self.id,
-            "lake::Pool: {handle:?} was made by another pool (pool id {} != {})",
-            handle.pool,
-            self.id
+            handle.tag() == self.tag,
+            "lake::Pool: {handle:?} was made by another pool (this pool's tag is {})",
+            self.tag
         );
         let _ = handle;
     }
@@ -293,7 +282,8 @@ impl<T, K: PoolKey> Pool<T, K> {
     fn occupied_raw(&self, handle: Handle) -> Option<&Slot<T>> {
         self.check_owner(handle);
         let slot = self.slot(handle.index)?;
-        (slot.is_occupied() && slot.generation.get() == handle.generation).then_some(slot)
+        let generation = slot.generation.get().get();
+        (slot.is_occupied() && generation == handle.slot_generation()).then_some(slot)
     }
 
     /// Pops a vacant slot off the free list, or else takes the next fresh slot.
@@ -654,7 +644,7 @@ impl<T, K: PoolKey> Pool<T, K> {
             if let Some(slot) = self.first.get_mut(index as usize) {
                 let link = slot.link.get_mut();
                 let generation = slot.generation.get_mut();
-                if *link != OCCUPIED || *generation != raw.generation {
+                if *link != OCCUPIED || generation.get() != raw.slot_generation() {
                     return None;
                 }
                 // A slot whose generations ran out retires on the slow path: the fast path

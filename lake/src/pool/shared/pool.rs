@@ -32,7 +32,7 @@ use core::ptr;
 
 use super::page::{Page, Slot};
 use super::state::{self, RefError, MAX_PAGES};
-use crate::math::generation::MAX_SLOTS;
+use crate::math::generation::{self, MAX_SLOTS};
 use crate::pool::{Full, Handle, PoolKey, Pooled};
 use crate::sync::{AtomicPtr, AtomicUsize, Ordering};
 
@@ -101,15 +101,6 @@ pub struct SharedPool<T, K = Handle> {
     _key: PhantomData<fn(K) -> K>,
 }
 
-/// Pool ids of shared pools start high so that, in debug builds, a `Pool` handle used with a
-/// `SharedPool` (and vice versa) is told apart for the first 2^31 pools of each kind.
-#[cfg(debug_assertions)]
-fn next_pool_id() -> u32 {
-    use core::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0x8000_0000);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
 /// The part of a pool that guards use: counters and settings, independent of `T`.
 pub(super) struct Core {
     max_generation: u32,
@@ -117,19 +108,18 @@ pub(super) struct Core {
     pending: AtomicUsize,
     capacity: AtomicUsize,
     retired: AtomicUsize,
-    #[cfg(debug_assertions)]
-    id: u32,
+    /// Tags this pool's handles in debug builds (`0` in release builds).
+    tag: u32,
     #[cfg(feature = "async")]
     pub(super) waiters: super::waiters::Waiters,
 }
 
 #[inline]
-fn handle(index: u32, generation: u32, _core: &Core) -> Handle {
+fn handle(index: u32, slot_generation: u32, core: &Core) -> Handle {
+    let g = NonZeroU32::new(slot_generation).expect("generations start at 1");
     Handle {
         index,
-        generation: NonZeroU32::new(generation).expect("generations start at 1"),
-        #[cfg(debug_assertions)]
-        pool: _core.id,
+        generation: generation::tagged(g, core.tag),
     }
 }
 
@@ -320,12 +310,11 @@ impl<T, K> SharedPool<T, K> {
             first,
             max_pages,
             core: Core {
-                max_generation: u32::MAX,
+                max_generation: generation::MAX_GENERATION,
                 pending: AtomicUsize::new(0),
                 capacity: AtomicUsize::new(0),
                 retired: AtomicUsize::new(0),
-                #[cfg(debug_assertions)]
-                id: next_pool_id(),
+                tag: crate::pool::handle::next_pool_tag(),
                 #[cfg(feature = "async")]
                 waiters: super::waiters::Waiters::new(),
             },
@@ -338,7 +327,8 @@ impl<T, K> SharedPool<T, K> {
         pool
     }
 
-    /// Sets the last generation a slot may reach before it is retired (default `u32::MAX`).
+    /// Sets the last generation a slot may reach before it is retired (default and upper
+    /// bound: `u32::MAX` in release builds, `2^24 - 1` in debug builds, see [`Handle`]).
     /// Useful to test retirement; a smaller value retires slots sooner.
     ///
     /// ```
@@ -350,7 +340,9 @@ impl<T, K> SharedPool<T, K> {
     /// assert_eq!(pool.stats().retired, 1);
     /// ```
     pub fn with_max_generation(mut self, max: NonZeroU32) -> Self {
-        self.core.max_generation = max.get();
+        self.core.max_generation = max
+            .get()
+            .clamp(generation::FIRST, generation::MAX_GENERATION);
         self
     }
 
@@ -448,7 +440,8 @@ impl<T, K> SharedPool<T, K> {
     fn locate(&self, handle: Handle) -> Option<(&Page<T>, &Slot<T>, u32)> {
         #[cfg(debug_assertions)]
         assert_eq!(
-            handle.pool, self.core.id,
+            handle.tag(),
+            self.core.tag,
             "lake::SharedPool: handle from another pool"
         );
         let (k, offset) = state::locate(handle.index, self.first)?;
@@ -526,7 +519,7 @@ impl<T, K> SharedPool<T, K> {
     {
         let handle = key.handle();
         let (page, slot, offset) = self.locate(handle)?;
-        let generation = handle.generation.get();
+        let generation = handle.slot_generation();
         let mut cur = slot.state.load(Ordering::Relaxed);
         loop {
             let next = match state::acquire_ref(cur, generation) {
@@ -568,7 +561,7 @@ impl<T, K> SharedPool<T, K> {
         let handle = key.handle();
         self.locate(handle).is_some_and(|(_, slot, _)| {
             let s = state::State::unpack(slot.state.load(Ordering::Acquire));
-            s.tag == state::Tag::Occupied && s.generation == handle.generation.get()
+            s.tag == state::Tag::Occupied && s.generation == handle.slot_generation()
         })
     }
 
@@ -595,7 +588,7 @@ impl<T, K> SharedPool<T, K> {
         let Some((page, slot, offset)) = self.locate(handle) else {
             return false;
         };
-        let generation = handle.generation.get();
+        let generation = handle.slot_generation();
         let mut cur = slot.state.load(Ordering::Relaxed);
         loop {
             let Some((next, drop_now)) = state::remove(cur, generation) else {
