@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use lake::pool::{Full, Ref, SharedPoolStats};
+use lake::pool::{Full, Ref, SharedPoolStats, TakeError};
 use lake::{Handle, Pool, SharedPool, SharedPoolBox};
 use lake_tests::scaled;
 use proptest::prelude::*;
@@ -233,6 +233,58 @@ fn ref_keeps_a_removed_value_alive_and_the_last_ref_drops_it() {
 
 // ---------------------------------------------------------------------------------------------
 // Stale and foreign handles, generations, retirement
+
+#[test]
+fn take_moves_the_value_out_and_frees_the_slot() {
+    let drops = Drops::new();
+    let pool = SharedPool::fixed(1);
+    let h = pool.insert(Counted::new(1, &drops));
+    let taken = pool.take(h).expect("no reader");
+    assert_eq!(
+        (taken.id(), drops.total()),
+        (1, 0),
+        "moved out, not dropped"
+    );
+    assert_eq!(stats(&pool), (0, 1, 1, 0));
+    assert!(pool.get(h).is_none() && !pool.contains(h) && !pool.remove(h));
+    assert_eq!(pool.take(h).err(), Some(TakeError::Stale));
+    let h2 = pool.insert(Counted::new(2, &drops)); // the slot is reused...
+    assert_eq!(h2.index(), h.index());
+    assert!(pool.take(h).is_err(), "...and the old handle stays stale");
+    drop(taken);
+    drop(pool);
+    drops.assert_exactly_once([1, 2]);
+}
+
+#[test]
+fn take_refuses_while_a_ref_reads_and_changes_nothing() {
+    let pool = SharedPool::fixed(2);
+    let h = pool.insert(String::from("read"));
+    let r = pool.get(h).unwrap();
+    let err = pool.take(h).unwrap_err();
+    assert_eq!(err, TakeError::Borrowed);
+    assert!(err.to_string().contains("nothing changed"), "{err}");
+    assert_eq!((r.as_str(), pool.len()), ("read", 1));
+    assert_eq!(pool.get(h).as_deref().map(String::as_str), Some("read"));
+    drop(r);
+    assert_eq!(pool.take(h).as_deref(), Ok("read"));
+    assert!(pool.is_empty());
+    // A removed value still read is stale to `take` (it belongs to its last reader).
+    let h = pool.insert(String::from("gone"));
+    let r = pool.get(h).unwrap();
+    assert!(pool.remove(h));
+    assert_eq!(pool.take(h), Err(TakeError::Stale));
+    assert_eq!(r.as_str(), "gone");
+}
+
+#[test]
+fn take_retires_a_slot_whose_generation_runs_out() {
+    let pool = SharedPool::fixed(1).with_max_generation(NonZeroU32::MIN);
+    let h = pool.insert(5u8);
+    assert_eq!(pool.take(h), Ok(5));
+    assert_eq!(stats(&pool), (0, 1, 0, 1));
+    assert!(pool.try_insert(6).is_err());
+}
 
 #[test]
 fn stale_handle_never_reaches_the_slots_new_value() {
@@ -466,6 +518,7 @@ enum Op {
     Acquire(u16, bool),
     Get(usize),
     Remove(usize),
+    Take(usize),
     HoldRef(usize),
     DropRef,
 }
@@ -476,6 +529,7 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<u16>(), any::<bool>()).prop_map(|(v, keep)| Op::Acquire(v, keep)),
         any::<usize>().prop_map(Op::Get),
         any::<usize>().prop_map(Op::Remove),
+        any::<usize>().prop_map(Op::Take),
         any::<usize>().prop_map(Op::HoldRef),
         Just(Op::DropRef),
     ]
@@ -497,7 +551,7 @@ proptest! {
         };
         let mut model: HashMap<Handle, u16> = HashMap::new();
         let mut handles: Vec<Handle> = Vec::new(); // every handle ever made, stale ones too
-        let mut refs: Vec<(Ref<'_, u16>, u16)> = Vec::new();
+        let mut refs: Vec<(Ref<'_, u16>, u16, Handle)> = Vec::new();
         let pick = |handles: &[Handle], i: usize| handles.get(i % handles.len().max(1)).copied();
         for op in ops {
             match op {
@@ -529,15 +583,27 @@ proptest! {
                 Op::Remove(i) => if let Some(h) = pick(&handles, i) {
                     prop_assert_eq!(pool.remove(h), model.remove(&h).is_some());
                 },
+                Op::Take(i) => if let Some(h) = pick(&handles, i) {
+                    let read = refs.iter().any(|&(_, _, rh)| rh == h);
+                    let expected = match model.get(&h) {
+                        None => Err(TakeError::Stale),
+                        Some(_) if read => Err(TakeError::Borrowed),
+                        Some(&v) => Ok(v),
+                    };
+                    prop_assert_eq!(pool.take(h), expected);
+                    if expected.is_ok() {
+                        model.remove(&h);
+                    }
+                },
                 Op::HoldRef(i) => if let Some(h) = pick(&handles, i) {
                     if let Some(r) = pool.get(h) {
                         let v = *r;
-                        refs.push((r, v));
+                        refs.push((r, v, h));
                     }
                 },
                 Op::DropRef => { refs.pop(); }
             }
-            for (r, v) in &refs {
+            for (r, v, _) in &refs {
                 prop_assert_eq!(**r, *v, "a held Ref always reads its value");
             }
             prop_assert_eq!(pool.len(), model.len());
@@ -657,6 +723,48 @@ fn guards_move_between_threads_and_drop_there() {
     });
     assert_eq!(pool.len(), 0);
     assert_eq!(drops.total(), pool.capacity() + 1);
+}
+
+/// Takers, removers and readers race on one value: exactly one of the takers and removers
+/// wins; a taker never gets a value a reader is reading; the value is dropped once (by the
+/// winning taker's thread, by the remover, or by the last reader).
+#[test]
+fn racing_takers_removers_and_readers_hand_out_each_value_once() {
+    let drops = Drops::new();
+    let pool = SharedPool::fixed(4);
+    let rounds = scaled(500, 20);
+    for round in 0..rounds {
+        let h = pool.insert(Counted::new(round, &drops));
+        let won = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for t in 0..3 {
+                let (pool, won) = (&pool, &won);
+                s.spawn(move || {
+                    if let Some(r) = pool.get(h) {
+                        assert_eq!(r.id(), round);
+                    }
+                    let mine = if t == 0 {
+                        pool.remove(h)
+                    } else {
+                        loop {
+                            match pool.take(h) {
+                                Ok(v) => break v.id() == round,
+                                Err(TakeError::Stale) => break false,
+                                Err(TakeError::Borrowed) => std::hint::spin_loop(),
+                                Err(e) => panic!("{e}"),
+                            }
+                        }
+                    };
+                    if mine {
+                        won.fetch_add(1, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        assert_eq!(won.load(Ordering::Relaxed), 1, "exactly one winner");
+        assert_eq!(drops.of(round), 1);
+    }
+    assert_eq!(pool.stats().free, 4);
 }
 
 #[test]

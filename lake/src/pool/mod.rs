@@ -47,5 +47,5 @@ pub use self::recycle::Recycle;
 #[cfg(all(feature = "async", any(loom, target_has_atomic = "64")))]
 pub use self::shared::{AcquireAsync, AcquireError};
 #[cfg(any(loom, target_has_atomic = "64"))]
-pub use self::shared::{Ref, SharedPool, SharedPoolBox, SharedPoolStats};
+pub use self::shared::{Ref, SharedPool, SharedPoolBox, SharedPoolStats, TakeError};
 pub use self::stats::PoolStats;

@@ -160,6 +160,35 @@ fn loom_get_races_remove() {
     });
 }
 
+/// `take` racing `get`: the taker gets the value only if no reader holds it (else
+/// `Borrowed`, and a second `take` after the reader is done succeeds); a reader that comes
+/// after the take sees `None`. The value is never read after it was moved out and dropped,
+/// and it is dropped exactly once.
+#[test]
+fn loom_take_races_get() {
+    loom::model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(SharedPool::fixed(1));
+        let h = pool.insert(Tracked::new(9, &drops));
+        let p = pool.clone();
+        let t = thread::spawn(move || p.get(h).map(|r| r.read()));
+        let first = pool.take(h);
+        let busy = first.is_err();
+        if let Err(e) = &first {
+            assert_eq!(*e, super::TakeError::Borrowed);
+        }
+        drop(first); // drops the taken value, if any
+        let seen = t.join().unwrap();
+        if busy {
+            assert_eq!(seen, Some(9), "only a reader makes take refuse");
+            assert_eq!(pool.take(h).map(|v| v.read()).ok(), Some(9));
+        }
+        assert!(matches!(seen, None | Some(9)));
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+        assert_eq!(pool.stats().free, 1, "the slot is free again");
+    });
+}
+
 /// Two readers and a remover: the value is dropped by whichever party is last (a reader or
 /// the remover), exactly once, and a new insert can reuse the slot only afterwards.
 #[test]

@@ -11,6 +11,7 @@ mod page;
 #[allow(clippy::module_inception)]
 mod pool;
 mod state;
+mod take;
 #[cfg(feature = "async")]
 mod waiters;
 
@@ -22,3 +23,4 @@ mod waiters_loom;
 #[cfg(feature = "async")]
 pub use self::asynch::{AcquireAsync, AcquireError};
 pub use self::pool::{Ref, SharedPool, SharedPoolBox, SharedPoolStats};
+pub use self::take::TakeError;

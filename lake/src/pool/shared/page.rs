@@ -65,6 +65,17 @@ impl<T> Slot<T> {
             .with_mut(|p| unsafe { p.cast::<T>().drop_in_place() })
     }
 
+    /// Moves the value out.
+    ///
+    /// # Safety
+    /// The caller owns the slot (`Owned`), its value is initialised, and nothing reads it now
+    /// or later (until it is written again): the value is moved out exactly once.
+    #[inline]
+    pub(crate) unsafe fn read_value(&self) -> T {
+        // SAFETY: initialised and exclusively owned per the contract.
+        self.value.with_mut(|p| unsafe { p.cast::<T>().read() })
+    }
+
     /// A pointer to the value for reading.
     ///
     /// Creating it is safe; dereferencing it needs the value to be initialised and not

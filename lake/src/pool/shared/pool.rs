@@ -160,6 +160,24 @@ impl Core {
         unsafe { slot.drop_value() };
     }
 
+    /// Moves the value of an owned slot out and vacates the slot.
+    ///
+    /// # Safety
+    /// As for [`drop_and_vacate`](Self::drop_and_vacate).
+    pub(super) unsafe fn read_and_vacate<T>(
+        &self,
+        page: &Page<T>,
+        slot: &Slot<T>,
+        offset: u32,
+        generation: u32,
+    ) -> T {
+        // SAFETY: owned, initialised and unreferenced per this function's contract; the slot
+        // is vacated right after, so the value is moved out once. No user code runs between.
+        let value = unsafe { slot.read_value() };
+        self.vacate(page, slot, offset, generation);
+        value
+    }
+
     /// Gives an owned slot whose value is gone back to the bitmap (or retires it).
     fn vacate<T>(&self, page: &Page<T>, slot: &Slot<T>, offset: u32, generation: u32) {
         let word = state::vacate(generation, self.max_generation);
@@ -437,7 +455,7 @@ impl<T, K> SharedPool<T, K> {
 
     /// The slot of `handle` and its page and offset, if it exists.
     #[inline]
-    fn locate(&self, handle: Handle) -> Option<(&Page<T>, &Slot<T>, u32)> {
+    pub(super) fn locate(&self, handle: Handle) -> Option<(&Page<T>, &Slot<T>, u32)> {
         #[cfg(debug_assertions)]
         assert_eq!(
             handle.tag(),
@@ -570,7 +588,8 @@ impl<T, K> SharedPool<T, K> {
     ///
     /// The value is dropped now if no [`Ref`] reads it, else by the last `Ref` to drop. (A
     /// value cannot be *returned* while other threads may be reading it; this is
-    /// sharded-slab's choice, for the same reason.)
+    /// sharded-slab's choice, for the same reason. [`take`](Self::take) returns it when no
+    /// `Ref` reads it.)
     ///
     /// ```
     /// let pool = lake::SharedPool::new();
@@ -698,7 +717,6 @@ impl<T, K> SharedPool<T, K> {
         self.core.retired.load(Ordering::Relaxed) < max
     }
 
-    #[cfg(feature = "async")]
     pub(super) fn core(&self) -> &Core {
         &self.core
     }
