@@ -34,6 +34,26 @@ fn remove_returns_the_value_and_the_pool_never_drops_it_again() {
 }
 
 #[test]
+fn into_inner_moves_the_value_out_and_frees_the_slot() {
+    let log = DropLog::new();
+    let mut pool = Pool::fixed(1);
+    let v = pool.acquire(|| log.spy(1)).into_inner();
+    assert_eq!((v.id(), log.count(), pool.len()), (1, 0, 0));
+    // The slot is free for the next value, which gets the slot's current generation.
+    let h = pool.insert(log.spy(2));
+    assert_eq!(pool.stats().removes, 1);
+    drop(v);
+    assert_eq!(log.dropped(), [1]);
+    assert_eq!(pool.remove(h).map(|s| s.id()), Some(2));
+    assert_eq!(log.dropped_sorted(), [1, 2]);
+    // A recycling pool does not keep a value taken out of a guard.
+    let mut recycling: Pool<Vec<u8>> = Pool::builder().capacity(1).build_recycling(4);
+    let kept = recycling.acquire(|| vec![1, 2]).into_inner();
+    assert_eq!((kept, recycling.stats().recycled), (vec![1, 2], 0));
+    assert!(recycling.try_insert(vec![]).is_ok());
+}
+
+#[test]
 fn clear_drain_retain_and_pool_drop_drop_each_value_once() {
     let log = DropLog::new();
     let mut pool = Pool::with_capacity(2); // grows while inserting

@@ -257,6 +257,19 @@ fn take_moves_the_value_out_and_frees_the_slot() {
 }
 
 #[test]
+fn a_guard_gives_its_value_out_and_frees_the_slot() {
+    let drops = Drops::new();
+    let pool = SharedPool::fixed(1);
+    let v = pool.acquire(|| Counted::new(1, &drops)).into_inner();
+    assert_eq!((v.id(), drops.total()), (1, 0));
+    assert_eq!(stats(&pool), (0, 1, 1, 0));
+    let h = pool.insert(Counted::new(2, &drops));
+    drop(v);
+    assert!(pool.remove(h));
+    drops.assert_exactly_once([1, 2]);
+}
+
+#[test]
 fn take_refuses_while_a_ref_reads_and_changes_nothing() {
     let pool = SharedPool::fixed(2);
     let h = pool.insert(String::from("read"));

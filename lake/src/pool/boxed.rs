@@ -50,6 +50,22 @@ impl<'a, T, K: PoolKey> PoolBox<'a, T, K> {
         this.slot.link.set(OCCUPIED);
         this.pool.handle_for(this.index, this.slot)
     }
+
+    /// Moves the value out of the pool and frees its slot (a recycling pool does not keep
+    /// it: it is yours now).
+    ///
+    /// ```
+    /// let pool = lake::Pool::with_capacity(1);
+    /// let g = pool.acquire(|| String::from("mine"));
+    /// let s: String = g.into_inner();
+    /// assert_eq!((s.as_str(), pool.len()), ("mine", 0));
+    /// ```
+    pub fn into_inner(self) -> T {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `slot` is the GUARDED slot `index`, and the guard is gone (never dropped:
+        // `ManuallyDrop`), giving up all access to the value.
+        unsafe { this.pool.take_guarded(this.index, this.slot) }
+    }
 }
 
 impl<T, K: PoolKey> Deref for PoolBox<'_, T, K> {

@@ -416,6 +416,22 @@ impl<T, K: PoolKey> Pool<T, K> {
         drop(value);
     }
 
+    /// The value in the `GUARDED` slot `index` leaves with its guard's owner: moved out, and
+    /// the slot freed (never recycled).
+    ///
+    /// # Safety
+    ///
+    /// As for [`release`](Self::release).
+    pub(crate) unsafe fn take_guarded(&self, index: u32, slot: &Slot<T>) -> T {
+        debug_assert_eq!(slot.link.get(), GUARDED);
+        self.count_out();
+        // SAFETY: GUARDED means initialised; the caller gave up access; the slot is freed
+        // right after, so the value is moved out exactly once.
+        let value = unsafe { slot.value_ptr().read() };
+        self.push_free(index, slot);
+        value
+    }
+
     /// Grows through `&self` by adding a chunk. Existing slots do not move.
     fn grow_shared(&self) -> bool {
         let cap = self.capacity.get();

@@ -959,6 +959,24 @@ impl<T, K: PoolKey> SharedPoolBox<'_, T, K> {
             .store(state::occupied(this.generation), Ordering::Release);
         K::from_handle(handle(this.index, this.generation, this.core))
     }
+
+    /// Moves the value out of the pool and frees its slot.
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::fixed(1);
+    /// let v: Vec<u8> = pool.acquire(|| vec![7]).into_inner();
+    /// assert_eq!(v, [7]);
+    /// assert!(pool.try_insert(vec![]).is_ok()); // the slot is free again
+    /// ```
+    pub fn into_inner(self) -> T {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: the guard owns the `Owned(generation)` slot and its initialised value, and
+        // is gone (never dropped: `ManuallyDrop`), so nothing else refers to the value.
+        unsafe {
+            this.core
+                .read_and_vacate(this.page, this.slot, this.offset, this.generation)
+        }
+    }
 }
 
 impl<T, K> Deref for SharedPoolBox<'_, T, K> {
