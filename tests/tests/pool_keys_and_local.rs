@@ -171,3 +171,59 @@ fn local_pool_values_are_dropped_at_thread_exit() {
     .unwrap();
     assert_eq!(drops.load(Ordering::SeqCst), 2);
 }
+
+thread_local! {
+    static FICKLE_CALLS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A wrong (but safe) `PoolKey`: its first `handle()` call answers its own handle, later calls
+/// answer `later`'s. The pool must act on the slot it checked, whichever handle a second call
+/// would give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Fickle {
+    first: Handle,
+    later: Option<Handle>,
+}
+
+impl PoolKey for Fickle {
+    fn from_handle(handle: Handle) -> Self {
+        Fickle {
+            first: handle,
+            later: None,
+        }
+    }
+    fn handle(self) -> Handle {
+        let n = FICKLE_CALLS.with(|c| c.replace(c.get() + 1));
+        match self.later {
+            Some(later) if n > 0 => later,
+            _ => self.first,
+        }
+    }
+}
+
+#[test]
+fn a_key_that_changes_its_answer_cannot_free_another_live_slot() {
+    for recycling in [false, true] {
+        let builder = Pool::builder().key::<Fickle>().capacity(2).fixed();
+        let mut pool = if recycling {
+            builder.build_recycling(4)
+        } else {
+            builder.build()
+        };
+        let a = pool.insert(vec![1u64]);
+        let b = pool.insert(vec![7u64; 1000]);
+        let fickle = Fickle {
+            first: a.first,
+            later: Some(b.first),
+        };
+        FICKLE_CALLS.with(|c| c.set(0));
+        assert!(pool.discard(fickle), "a's value was there");
+        assert!(pool.get(a).is_none(), "a's slot was the one freed");
+        // A new guard takes a's slot, never b's, while `b` is borrowed.
+        let r = pool.get(b).expect("b is untouched");
+        let mut g = pool.acquire(Vec::new);
+        *g = vec![0];
+        assert_eq!((r.len(), r[999]), (1000, 7), "recycling = {recycling}");
+        assert_eq!(pool.len(), 2);
+    }
+}

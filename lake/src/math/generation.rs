@@ -42,6 +42,10 @@ pub const fn pool_tag(id: u32) -> u32 {
 /// the pool tag `tag` in the top bits. Release builds: `generation` itself.
 #[inline]
 pub fn tagged(generation: NonZeroU32, tag: u32) -> NonZeroU32 {
+    debug_assert!(
+        generation.get() <= MAX_GENERATION,
+        "the tag would overwrite the generation"
+    );
     if TAG_BITS == 0 {
         generation
     } else {

@@ -702,18 +702,21 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert!(pool.acquire(Vec::new).capacity() >= 32);
     /// ```
     pub fn discard(&mut self, handle: K) -> bool {
-        let Some(slot) = self.occupied(handle) else {
+        // Convert the key once: `PoolKey` is a safe trait, so a second call may name another
+        // slot, and the slot checked must be the slot freed.
+        let raw = handle.handle();
+        let Some(slot) = self.occupied_raw(raw) else {
             return false;
         };
         match generation::next_nonzero(slot.generation.get(), self.max_generation) {
             Some(g) if self.recycler.is_some() => {
                 slot.generation.set(g);
                 slot.link.set(GUARDED);
-                // SAFETY: the slot is at `handle.index`, now GUARDED, and `&mut self` means
+                // SAFETY: the slot is at `raw.index`, now GUARDED, and `&mut self` means
                 // nothing else refers to its value.
-                unsafe { self.release(handle.handle().index, slot) };
+                unsafe { self.release(raw.index, slot) };
             }
-            _ => drop(self.take_occupied(handle.handle().index, slot)),
+            _ => drop(self.take_occupied(raw.index, slot)),
         }
         true
     }

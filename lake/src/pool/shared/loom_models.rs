@@ -153,8 +153,8 @@ fn loom_get_races_remove() {
         let p = pool.clone();
         let t = thread::spawn(move || p.get(h).map(|r| r.read()));
         assert!(pool.remove(h));
-        let seen = t.join().unwrap();
-        assert!(matches!(seen, None | Some(7)));
+        // The reader's `read` asserts the value is alive whenever it got one.
+        t.join().unwrap();
         assert_eq!(drops.load(Ordering::Relaxed), 1);
         assert_eq!(pool.stats().free, 1, "the slot is free again");
     });
@@ -183,7 +183,6 @@ fn loom_take_races_get() {
             assert_eq!(seen, Some(9), "only a reader makes take refuse");
             assert_eq!(pool.take(h).map(|v| v.read()).ok(), Some(9));
         }
-        assert!(matches!(seen, None | Some(9)));
         assert_eq!(drops.load(Ordering::Relaxed), 1);
         assert_eq!(pool.stats().free, 1, "the slot is free again");
     });
