@@ -19,7 +19,9 @@ use crate::math::generation;
 /// counts up to 2^24 - 1 generations, then retires. Release builds carry no tag; a handle from
 /// another pool (of any value type: handles carry no type) then resolves to whatever live
 /// value of *that* pool has the same index and generation, or to `None`, a logic error, never
-/// undefined behaviour.
+/// undefined behaviour. Equality and hashing see the whole stored generation, so handles of
+/// two pools with the same index and generation are equal in release builds and differ (by
+/// the tag) in debug builds.
 ///
 /// ```
 /// use lake::Pool;
