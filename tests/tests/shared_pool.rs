@@ -451,6 +451,20 @@ fn a_panicking_drop_leaves_the_pool_usable() {
     drops.assert_exactly_once(1..=4);
 }
 
+/// A value whose `Drop` panics while the pool drops: the values in later pages (including a
+/// forgotten guard's) are still dropped, and every page freed.
+#[test]
+fn a_panicking_drop_during_pool_drop_still_drops_every_other_value() {
+    let drops = Drops::new();
+    let pool = SharedPool::with_capacity(1);
+    pool.insert(Counted::panicking(1, &drops)); // page 0 (1 slot)
+    pool.insert(Counted::new(2, &drops)); // page 1 (2 slots)
+    std::mem::forget(pool.acquire(|| Counted::new(3, &drops))); // page 1
+    assert_eq!(pool.stats().pages, 2);
+    assert!(catch_unwind(AssertUnwindSafe(|| drop(pool))).is_err());
+    drops.assert_exactly_once(1..=3);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Auto traits (static assertions, no trybuild: an inherent const shadows the trait's default
 // exactly when the bound holds).

@@ -193,6 +193,40 @@ fn close_wakes_every_pending_waiter_with_closed() {
     );
 }
 
+/// A waker whose `wake` panics must not strand the other waiters: the drain that called it
+/// still wakes the rest (their wake-ups were already taken from the queue).
+#[test]
+fn a_panicking_waker_does_not_strand_the_other_waiters() {
+    struct Panicky;
+    impl Wake for Panicky {
+        fn wake(self: Arc<Self>) {
+            panic!("this waker panics (on purpose)");
+        }
+    }
+    let log = Log::new();
+    let pool = SharedPool::fixed(1);
+    let held = pool.acquire(|| 0);
+    let panicky = Waker::from(Arc::new(Panicky));
+    let mut a = pool.acquire_async(|| 1);
+    let mut b = pool.acquire_async(|| 2);
+    let mut c = pool.acquire_async(|| 3);
+    assert!(poll(&mut a, &panicky).is_pending());
+    assert!(poll(&mut b, &log.waker(2)).is_pending());
+    assert!(poll(&mut c, &log.waker(3)).is_pending());
+    let closing = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.close()));
+    assert!(closing.is_err(), "the waker's panic reaches the caller");
+    assert_eq!(log.get(), [2, 3], "the others are woken all the same");
+    assert!(matches!(
+        poll(&mut b, &log.waker(2)),
+        Poll::Ready(Err(AcquireError::Closed))
+    ));
+    assert!(matches!(
+        poll(&mut c, &log.waker(3)),
+        Poll::Ready(Err(AcquireError::Closed))
+    ));
+    drop(held);
+}
+
 #[test]
 fn an_empty_fixed_pool_answers_never_served() {
     let pool = SharedPool::<u8>::fixed(0);

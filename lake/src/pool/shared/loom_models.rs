@@ -188,6 +188,30 @@ fn loom_take_races_get() {
     });
 }
 
+/// `stats` while the last reader of a removed value finishes before the remover has counted
+/// the value as pending: `pending` must never dip below zero (it did once: `remove` counted
+/// after its CAS, so `retired + pending` overflowed in `stats`, a panic in debug builds).
+#[test]
+fn loom_stats_never_see_pending_below_zero() {
+    loom::model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        // Generation 1 is the last: the removal retires the slot, so `retired` is 1.
+        let pool = Arc::new(SharedPool::fixed(1).with_max_generation(core::num::NonZeroU32::MIN));
+        let h = pool.insert(Tracked::new(5, &drops));
+        let r = pool.get(h).unwrap();
+        let p = pool.clone();
+        let t = thread::spawn(move || assert!(p.remove(h)));
+        assert_eq!(r.read(), 5);
+        drop(r);
+        let during = pool.stats();
+        assert!(during.live <= 1 && during.retired <= 1);
+        t.join().unwrap();
+        let after = pool.stats();
+        assert_eq!((after.live, after.retired), (0, 1));
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+    });
+}
+
 /// Two readers and a remover: the value is dropped by whichever party is last (a reader or
 /// the remover), exactly once, and a new insert can reuse the slot only afterwards.
 #[test]

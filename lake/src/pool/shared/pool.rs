@@ -613,14 +613,18 @@ impl<T, K> SharedPool<T, K> {
             let Some((next, drop_now)) = state::remove(cur, generation) else {
                 return false;
             };
+            if !drop_now {
+                // Counted before the CAS: once it succeeds, the last reader may decrement at
+                // once (its CAS reads ours, so this increment happens before its decrement),
+                // and `pending` must never dip below zero, even for a moment (`stats`).
+                self.core.pending.fetch_add(1, Ordering::Relaxed);
+            }
             match slot
                 .state
                 .compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Relaxed)
             {
                 Ok(_) => {
-                    if !drop_now {
-                        self.core.pending.fetch_add(1, Ordering::Relaxed);
-                    } else {
+                    if drop_now {
                         // SAFETY: our CAS moved the slot from `Occupied(g, 0)` to `Owned(g)`:
                         // the value is initialised, no `Ref` reads it (refs was 0, and `get`
                         // cannot add one to an `Owned` word), so we are its only owner.
@@ -628,7 +632,12 @@ impl<T, K> SharedPool<T, K> {
                     }
                     return true;
                 }
-                Err(actual) => cur = actual,
+                Err(actual) => {
+                    if !drop_now {
+                        self.core.pending.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    cur = actual;
+                }
             }
         }
     }
@@ -797,15 +806,28 @@ impl<T> Default for SharedPool<T> {
 
 impl<T, K> Drop for SharedPool<T, K> {
     fn drop(&mut self) {
-        for page in &self.pages {
-            let p = page.load(Ordering::Acquire);
-            if !p.is_null() {
-                // SAFETY: made by `Box::into_raw` in `install`, installed once, freed only
-                // here; `&mut self` means no guard or `&Slot` into it is alive. Dropping the
-                // page drops every value still in it (`Slot::drop`).
-                drop(unsafe { Box::from_raw(p) });
+        /// Frees its pages in order, each while a guard for the later ones is alive, so a
+        /// value's `Drop` panicking in one page still frees the later ones
+        /// (a page's own slots go on dropping by themselves: slice drop glue continues).
+        /// Recursion depth: at most `MAX_PAGES`.
+        struct FreePages<'a, T>(&'a [AtomicPtr<Page<T>>]);
+        impl<T> Drop for FreePages<'_, T> {
+            fn drop(&mut self) {
+                let Some((page, rest)) = self.0.split_first() else {
+                    return;
+                };
+                let _rest = FreePages(rest);
+                let p = page.load(Ordering::Acquire);
+                if !p.is_null() {
+                    // SAFETY: made by `Box::into_raw` in `install`, installed once, and freed
+                    // only here, once (each guard frees only its first page); the pool is
+                    // being dropped, so no guard or `&Slot` into it is alive. Dropping the
+                    // page drops every value still in it (`Slot::drop`).
+                    drop(unsafe { Box::from_raw(p) });
+                }
             }
         }
+        drop(FreePages(&self.pages[..]));
     }
 }
 

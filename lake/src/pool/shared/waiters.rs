@@ -280,10 +280,19 @@ impl Waiters {
             // AcqRel: Release publishes the list to the next holder; Acquire reads the
             // `swap(true)` of any thread that found the role taken, and with it its work.
             self.draining.swap(false, Ordering::AcqRel);
-            // User code (wakers, node drops) only after the role is given back.
-            for w in wakers.drain(..) {
+            // User code (wakers, node drops) only after the role is given back. If a `wake`
+            // panics, `WakeTheRest` still wakes the others (their nodes are `NOTIFIED` and get
+            // no second wake-up) and serves the work left for this drainer meanwhile.
+            let mut rest = WakeTheRest {
+                waiters: self,
+                wakers: core::mem::take(&mut wakers).into_iter(),
+                finished: false,
+            };
+            for w in rest.wakers.by_ref() {
                 w.wake();
             }
+            rest.finished = true;
+            drop(rest);
             garbage.clear();
             if !self.has_work() {
                 return;
@@ -346,6 +355,31 @@ impl Waiters {
             }
         }
         // Credits left over found nobody waiting: every registered waiter was woken already.
+    }
+}
+
+/// The wakers a drain collected, called one by one. Dropped with some left only when a `wake`
+/// panicked: it then wakes the rest and drains again, so one panicking waker cannot strand
+/// the other waiters (their nodes are already `NOTIFIED`, so nothing else would wake them)
+/// or work other threads left for this drainer. A second panic while unwinding aborts.
+struct WakeTheRest<'a> {
+    waiters: &'a Waiters,
+    wakers: alloc::vec::IntoIter<Waker>,
+    /// Set once every waker was called without a panic: `drain` then re-checks for work
+    /// itself. (A flag, not `thread::panicking()`: a drain that runs while some other panic
+    /// unwinds, e.g. from a value's `Drop`, must not drain again from here.)
+    finished: bool,
+}
+
+impl Drop for WakeTheRest<'_> {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        for w in self.wakers.by_ref() {
+            w.wake();
+        }
+        self.waiters.drain();
     }
 }
 
