@@ -389,9 +389,9 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// its value (the guard being dropped, or `discard` holding `&mut self`).
     pub(crate) unsafe fn release(&self, index: u32, slot: &Slot<T>) {
         debug_assert_eq!(slot.link.get(), GUARDED);
-        self.count_out();
         if let Some(recycle) = self.recycler {
             if self.recycled.borrow().len() + self.recycling.get() < self.recycle_cap {
+                self.count_out();
                 self.recycling.set(self.recycling.get() + 1);
                 // If `recycle` panics, this guard drops the value and frees the slot.
                 let on_unwind = FreeOnUnwind {
@@ -409,11 +409,9 @@ impl<T, K: PoolKey> Pool<T, K> {
                 return;
             }
         }
-        // SAFETY: GUARDED means initialised; the caller gave up access; the slot is freed
-        // before the value is dropped, so it is moved out exactly once.
-        let value = unsafe { slot.value_ptr().read() };
-        self.push_free(index, slot);
-        drop(value);
+        // SAFETY: this function's contract is `take_guarded`'s. The slot is freed before the
+        // value is dropped, so a panicking `Drop` leaves the pool consistent.
+        drop(unsafe { self.take_guarded(index, slot) });
     }
 
     /// The value in the `GUARDED` slot `index` leaves with its guard's owner: moved out, and
