@@ -9,6 +9,7 @@ use core::fmt;
 use core::ptr::NonNull;
 
 use crate::error::{AllocError, DropletError};
+use crate::math::bump;
 use crate::math::keys::Key;
 
 use super::growing::Growing;
@@ -222,13 +223,32 @@ impl Lake {
     }
 
     /// Records where a freshly allocated block lives and pushes its key.
+    ///
+    /// The chunk is found from the block's address, not taken to be the current one: a
+    /// [`droplet_with`](Lake::droplet_with) writer may allocate from the same lake, and such an
+    /// allocation can move the lake on to another chunk while the droplet's bytes stay where
+    /// they were written. The current chunk is tried first because it almost always holds them.
     fn place(&self, block: NonNull<u8>, len: usize) -> Result<Place, AllocError> {
         let mut list = self.chunks.borrow_mut();
-        let chunk = list.current;
-        // A zero-length block may be a dangling address outside any chunk; it is never read.
-        let offset = match list.chunks.get_mut(chunk) {
-            Some(c) if len > 0 => block.as_ptr().addr() - c.start().as_ptr().addr(),
-            _ => 0,
+        let (chunk, offset) = if len == 0 {
+            // A zero-length block may be a dangling address outside any chunk; it is never read.
+            (0, 0)
+        } else {
+            let addr = block.as_ptr().addr();
+            let current = list.current;
+            let candidates = (current..list.chunks.len()).chain(0..current);
+            let mut found = None;
+            for i in candidates {
+                let c = &mut list.chunks[i];
+                let start = c.start().as_ptr().addr();
+                if let Some(offset) = bump::offset_within(addr, len, start, c.capacity()) {
+                    found = Some((i, offset));
+                    break;
+                }
+            }
+            // Every block a lake hands out lies in one of its chunks, so this is unreachable;
+            // an error is still better than recording a place that `locate` would misread.
+            found.ok_or(AllocError::OutOfMemory { requested: len })?
         };
         let key = list.keys.push().ok_or(AllocError::OutOfMemory {
             requested: core::mem::size_of::<u64>(),
@@ -261,9 +281,9 @@ impl Lake {
             .get_mut(place.chunk)
             .ok_or(DropletError::Stale)?;
         let start = chunk.start();
-        // SAFETY: the block `offset..offset + len` was allocated in this chunk when the droplet
-        // was made, so the offset is in bounds of the chunk's allocation, whose provenance
-        // `start` carries.
+        // SAFETY: `place` found the chunk whose bytes contain the block `offset..offset + len`
+        // (checked with `bump::offset_within` against this chunk's start and capacity), so the
+        // offset is in bounds of the chunk's allocation, whose provenance `start` carries.
         Ok(unsafe { start.add(place.offset) })
     }
 }

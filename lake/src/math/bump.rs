@@ -97,6 +97,23 @@ pub fn resize_last(start: usize, new_size: usize, limit: usize) -> Option<usize>
     (new_pos <= limit).then_some(new_pos)
 }
 
+/// The offset of the block `start..start + len` inside the chunk
+/// `chunk_start..chunk_start + capacity`, if the block lies wholly inside it.
+///
+/// Used to find which chunk holds a block after user code may have moved the lake on to another
+/// chunk (a droplet writer that allocates from the same lake): the block's own address decides,
+/// never the lake's current chunk.
+#[inline]
+pub fn offset_within(
+    start: usize,
+    len: usize,
+    chunk_start: usize,
+    capacity: usize,
+) -> Option<usize> {
+    let offset = start.checked_sub(chunk_start)?;
+    (offset.checked_add(len)? <= capacity).then_some(offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +181,15 @@ mod tests {
                 }
                 None => prop_assert!(addr as u128 + align as u128 - 1 > usize::MAX as u128),
             }
+        }
+
+        #[test]
+        fn offset_within_matches_model(
+            start in near_edges(), len in near_edges(), chunk in near_edges(), cap in near_edges(),
+        ) {
+            let (s, l, c, k) = (start as u128, len as u128, chunk as u128, cap as u128);
+            let want = (s >= c && s + l <= c + k).then(|| start - chunk);
+            prop_assert_eq!(offset_within(start, len, chunk, cap), want);
         }
 
         #[test]
