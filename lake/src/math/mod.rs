@@ -6,6 +6,7 @@
 //! into pointers.
 #![forbid(unsafe_code)]
 
+pub mod bitmap;
 pub mod bump;
 pub mod chunk;
 pub mod generation;

@@ -6,9 +6,9 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::pool::Claim;
-use super::waiters::Waiter;
 use super::{SharedPool, SharedPoolBox};
 use crate::pool::Handle;
+use crate::sync::waiters::Waiter;
 
 /// Why [`SharedPool::acquire_async`] failed.
 ///

@@ -12,8 +12,6 @@ mod page;
 mod pool;
 mod state;
 mod take;
-#[cfg(feature = "async")]
-mod waiters;
 
 #[cfg(all(test, loom))]
 mod loom_models;

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 
 use super::state;
+use crate::sync::bitmap::AtomicBitmap;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::{AtomicU64, Ordering};
 
@@ -108,76 +109,39 @@ impl<T> Drop for Slot<T> {
 /// A page: `slots.len()` slots and their free bitmap (bit set = free).
 pub(crate) struct Page<T> {
     pub(crate) slots: Box<[Slot<T>]>,
-    free: Box<[AtomicU64]>,
+    free: AtomicBitmap,
     /// The pool index of slot 0 (precomputed: a claim turns an offset into an index).
     pub(crate) start: u32,
-    /// [`state::hint_mask`] of the bitmap's length (precomputed for `claim`).
-    hint_mask: usize,
 }
 
 impl<T> Page<T> {
     /// A page of `len` vacant slots, all free, whose slot 0 has pool index `start`.
     pub(crate) fn new(len: u32, start: u32) -> Box<Self> {
         let slots: Vec<Slot<T>> = (0..len).map(|_| Slot::new()).collect();
-        let free: Vec<AtomicU64> = (0..state::words(len))
-            .map(|w| AtomicU64::new(state::initial_word(w, len)))
-            .collect();
-        let hint_mask = state::hint_mask(free.len());
         Box::new(Page {
             slots: slots.into_boxed_slice(),
-            free: free.into_boxed_slice(),
+            free: AtomicBitmap::new(len),
             start,
-            hint_mask,
         })
     }
 
     /// Claims a free slot, looking from bitmap word `hint % words` on: clears its bit and
-    /// returns its offset; `None` if none was free.
-    ///
-    /// The `fetch_and` that clears the bit returns the word before it: the claim succeeded
-    /// iff the bit was set in it, so two claimers can never both own a slot, however the
-    /// word changed in between (no ABA: the decision is made on the bit itself, atomically).
-    /// Acquire pairs with [`Page::release`]'s Release: the previous owner's drop of the value
-    /// and its `Vacant` state store happen before this claim.
+    /// returns its offset; `None` if none was free. See [`AtomicBitmap::claim`]: its Acquire
+    /// pairs with [`Page::release`]'s Release, so the previous owner's drop of the value and its
+    /// `Vacant` state store happen before this claim.
     #[inline]
     pub(crate) fn claim(&self, hint: usize) -> Option<u32> {
-        let n = self.free.len();
-        if n == 0 {
-            return None;
-        }
-        let start = state::wrap_hint(hint, self.hint_mask, n);
-        for i in 0..n {
-            let w = if start + i >= n {
-                start + i - n
-            } else {
-                start + i
-            };
-            let word = &self.free[w];
-            let mut cur = word.load(Ordering::Relaxed);
-            while let Some(b) = state::lowest_free(cur) {
-                let prev = word.fetch_and(!state::bit(b), Ordering::Acquire);
-                if prev & state::bit(b) != 0 {
-                    return Some(state::offset(w, b));
-                }
-                cur = prev;
-            }
-        }
-        None
+        self.free.claim(hint)
     }
 
     /// Marks slot `offset` free again (after its state word was stored `Vacant`).
     #[inline]
     pub(crate) fn release(&self, offset: u32) {
-        let (w, b) = state::word_bit(offset);
-        let prev = self.free[w].fetch_or(state::bit(b), Ordering::Release);
-        debug_assert!(prev & state::bit(b) == 0, "slot freed twice");
+        self.free.release(offset);
     }
 
     /// Free slots now (a snapshot).
     pub(crate) fn free_slots(&self) -> usize {
-        self.free
-            .iter()
-            .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
-            .sum()
+        self.free.free_count()
     }
 }

@@ -111,7 +111,7 @@ pub(super) struct Core {
     /// Tags this pool's handles in debug builds (`0` in release builds).
     tag: u32,
     #[cfg(feature = "async")]
-    pub(super) waiters: super::waiters::Waiters,
+    pub(super) waiters: crate::sync::waiters::Waiters,
 }
 
 #[inline]
@@ -195,36 +195,6 @@ impl Core {
             self.waiters.notify_one();
         }
     }
-}
-
-/// Where this thread starts looking for a free bit: threads get starting words 8 apart (one
-/// cache line of bitmap, 512 slots), so threads inserting at once rarely touch the same bitmap
-/// line or neighbouring slots. Only a hint: any value is correct. Without `std` (no thread
-/// locals) and under loom (deterministic models), every thread starts at word 0.
-#[cfg(all(feature = "std", not(loom)))]
-#[inline]
-fn thread_hint() -> usize {
-    use core::sync::atomic::{AtomicUsize, Ordering};
-    use std::cell::Cell;
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    std::thread_local! {
-        static HINT: Cell<usize> = const { Cell::new(usize::MAX) };
-    }
-    HINT.try_with(|h| {
-        let mut v = h.get();
-        if v == usize::MAX {
-            v = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(8) & (usize::MAX >> 1);
-            h.set(v);
-        }
-        v
-    })
-    .unwrap_or(0)
-}
-
-#[cfg(any(not(feature = "std"), loom))]
-#[inline]
-fn thread_hint() -> usize {
-    0
 }
 
 /// A claimed slot.
@@ -334,7 +304,7 @@ impl<T, K> SharedPool<T, K> {
                 retired: AtomicUsize::new(0),
                 tag: crate::pool::handle::next_pool_tag(),
                 #[cfg(feature = "async")]
-                waiters: super::waiters::Waiters::new(),
+                waiters: crate::sync::waiters::Waiters::new(),
             },
             _owns: PhantomData,
             _key: PhantomData,
@@ -411,7 +381,7 @@ impl<T, K> SharedPool<T, K> {
     /// Page 0 inline (the hot path of a pool that has stopped growing), the rest out of line.
     #[inline(always)]
     pub(super) fn claim(&self) -> Option<Claim<'_, T>> {
-        let hint = thread_hint();
+        let hint = crate::sync::bitmap::thread_hint();
         if let Some(page) = self.page(0) {
             if let Some(c) = Self::claim_in(page, hint) {
                 return Some(c);

@@ -1,5 +1,13 @@
-//! The waiter queue of `SharedPool::acquire_async` (feature `async`): no `Mutex`, no
-//! `RwLock`, no spin loop. No thread ever waits for another here.
+//! The async waiter queue (feature `async`) behind every "wait for capacity" future: today
+//! `SharedPool::acquire_async`; any structure whose capacity is freed by one thread and
+//! awaited by another uses this one queue. No `Mutex`, no `RwLock`, no spin loop. No thread
+//! ever waits for another here.
+//!
+//! The protocol below is written in a pool's terms ("slot", "free bit"); for another user read
+//! "unit of capacity" and "the release that makes it claimable": the no-lost-wake-up argument
+//! only needs the user to make the capacity claimable, then call [`Waiters::notify_one`] (whose
+//! SeqCst fence orders that release before the waiter count is read), and the waiter to
+//! register, then retry its claim.
 //!
 //! # Structure
 //!

@@ -2,25 +2,32 @@
 //! `std`'s types normally, loom's under `cfg(loom)`, so every lock-free protocol can be
 //! model-checked (`.ci/loom.sh`).
 //!
-//! Only code whose correctness depends on cross-thread ordering uses this module (today: the
-//! shared lakes in `lake/shared/`). Single-threaded code that merely needs an `AtomicPtr` for
+//! Only code whose correctness depends on cross-thread ordering uses this module: the shared
+//! lakes (`lake/shared/`), `SharedPool`, and the two mechanisms every lock-free structure
+//! shares, which live here so there is one copy of each: [`bitmap`] (the free bitmap with its
+//! per-thread start hint) and [`waiters`] (the async waiter queue, feature `async`). Single-threaded code that merely needs an `AtomicPtr` for
 //! its auto traits (the `Lake` cursor) uses `core::sync::atomic` directly, so loom does not
 //! model accesses that can never race.
 // Without `std` there are no shared lakes, hence no users.
 #![cfg_attr(not(feature = "std"), allow(unused_imports))]
+
+#[cfg(any(loom, target_has_atomic = "64"))]
+pub(crate) mod bitmap;
+#[cfg(feature = "async")]
+pub(crate) mod waiters;
 
 #[cfg(not(loom))]
 pub(crate) use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-// The shared pool's async waiter queue.
+// The async waiter queue.
 #[cfg(all(not(loom), feature = "async"))]
 pub(crate) use core::sync::atomic::{fence, AtomicBool};
 #[cfg(all(loom, feature = "async"))]
 pub(crate) use loom::sync::atomic::{fence, AtomicBool};
 
-// The shared pool's slot state words and free bitmap.
+// The shared pool's slot state words and the free bitmap.
 #[cfg(all(not(loom), target_has_atomic = "64"))]
 pub(crate) use core::sync::atomic::AtomicU64;
 #[cfg(loom)]
