@@ -11,7 +11,7 @@
 //!
 //! What each contender does per cycle (object = `[u64; 8]` whose words depend on the cycle):
 //! - `lake_handle`: `SharedPool::insert` → `get` (counted `Ref`), read a word, drop the
-//!   `Ref` → `remove` (drops the value, frees the slot). A growing pool, warmed to capacity.
+//!   `Ref` → `discard` (drops the value, frees the slot). A growing pool, warmed to capacity.
 //! - `lake_guard`: `SharedPool::acquire(|| obj)` → read a word → drop the guard (frees the
 //!   slot). The RAII path: no handle, no generation check on read.
 //! - `sharded_slab`: `Slab::insert` → `get` (guard) read → `remove` (sharded-slab's handle
@@ -75,7 +75,7 @@ fn w5(c: &mut Criterion) {
             run(iters, |i| {
                 let h = pool.insert(obj(i));
                 let v = pool.get(h).expect("just inserted").0[(i % 8) as usize];
-                pool.remove(h);
+                pool.discard(h);
                 v
             })
         })

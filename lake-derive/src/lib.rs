@@ -52,7 +52,7 @@
 //! assert_eq!(conns[h].fd, 3);
 //! ```
 //!
-//! generates `pub struct ConnHandle(lake::pool::Handle)` (`Copy`, `Eq`, `Hash`, `Debug`,
+//! generates `pub struct ConnHandle(lake::pool::Handle)` (`Copy`, `Eq`, `Ord`, `Hash`, `Debug`,
 //! `repr(transparent)`), `impl PoolKey for ConnHandle` and `impl Pooled for Conn`. Pools drop
 //! their values, so pool types may own resources and get no arena constructors.
 //!

@@ -1,4 +1,5 @@
-//! Errors returned by the fallible (`try_`) allocation functions.
+//! Errors returned by the fallible (`try_`) functions: allocation, rewinding, droplets, the
+//! per-thread lake and pools, and pools.
 
 use core::fmt;
 
@@ -162,3 +163,136 @@ impl fmt::Display for DropletError {
 }
 
 impl core::error::Error for DropletError {}
+
+/// Why this thread's lake ([`try_with_lake`](crate::try_with_lake),
+/// [`thread_lake_init`](crate::thread_lake_init)) or this thread's pool of a type
+/// ([`PerThreadPool`](crate::pool::PerThreadPool)) could not be used.
+///
+/// ```
+/// use lake::{thread_lake_init, with_lake, PerThreadError};
+///
+/// let err = with_lake(|_| thread_lake_init(1 << 20)).unwrap_err();
+/// assert_eq!(err, PerThreadError::InUse);
+/// assert!(err.to_string().contains("in use"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PerThreadError {
+    /// Exclusive access was asked for while a running call on this thread uses the same lake
+    /// or pool: [`thread_lake_init`](crate::thread_lake_init) inside
+    /// [`with_lake`](crate::with_lake) (the lake holds live allocations and cannot be
+    /// replaced), or `try_with_mut` / `try_install` of a
+    /// [`PerThreadPool`](crate::pool::PerThreadPool) that another call has lent out.
+    InUse,
+    /// The thread is exiting and its per-thread lake and pools were already dropped (a call
+    /// from another thread-local's destructor).
+    Destroyed,
+    /// A new per-thread lake's first chunk could not be allocated
+    /// ([`thread_lake_init`](crate::thread_lake_init) only).
+    Alloc(AllocError),
+}
+
+impl fmt::Display for PerThreadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PerThreadError::InUse => f.write_str(
+                "this thread's lake or pool is in use by a running call on this thread; \
+                 exclusive access (init, install, with_mut) must wait until that call returns",
+            ),
+            PerThreadError::Destroyed => f.write_str(
+                "this thread's lake and pools were already dropped because the thread is exiting",
+            ),
+            PerThreadError::Alloc(e) => write!(f, "the thread's lake could not be built: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for PerThreadError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            PerThreadError::Alloc(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The error of a pool's `try_insert` / `try_acquire` on a full pool: the value (or, for
+/// [`Pool::try_acquire`](crate::Pool::try_acquire), the unused `init`), handed back.
+///
+/// ```
+/// use lake::{Full, Pool};
+///
+/// let mut pool = Pool::fixed(1);
+/// pool.insert(1);
+/// let err: Full<i32> = pool.try_insert(2).unwrap_err();
+/// assert!(err.to_string().contains("full"));
+/// assert_eq!(err.into_inner(), 2);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Full<T>(pub T);
+
+impl<T> Full<T> {
+    /// The value that did not fit.
+    ///
+    /// ```
+    /// assert_eq!(lake::Full("x").into_inner(), "x");
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Full(..)")
+    }
+}
+
+impl<T> fmt::Display for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "pool is full: it is fixed or at its max_capacity; the value is returned in the \
+             error — remove values, or build the pool with more capacity",
+        )
+    }
+}
+
+impl<T> core::error::Error for Full<T> {}
+
+/// Why a pool's `try_remove` gave no value. Nothing changed in the pool when it returns one.
+///
+/// ```
+/// use lake::{RemoveError, SharedPool};
+///
+/// let pool = SharedPool::new();
+/// let h = pool.insert(String::from("job"));
+/// let reading = pool.get(h).unwrap();
+/// assert_eq!(pool.try_remove(h), Err(RemoveError::Borrowed));
+/// drop(reading);
+/// assert_eq!(pool.try_remove(h).as_deref(), Ok("job"));
+/// assert_eq!(pool.try_remove(h), Err(RemoveError::Stale));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RemoveError {
+    /// The key's value was removed already; the key is stale.
+    Stale,
+    /// The value is there but a [`Ref`](crate::pool::Ref) of a
+    /// [`SharedPool`](crate::SharedPool) reads it, so it cannot be moved out; the key stays
+    /// live. (Never returned by [`Pool`](crate::Pool), whose removal takes `&mut self`.)
+    Borrowed,
+}
+
+impl fmt::Display for RemoveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RemoveError::Stale => "the key is stale: its value was removed already",
+            RemoveError::Borrowed => {
+                "the value is being read through a Ref and cannot be moved out; nothing changed \
+                 (discard it to have the last reader drop it)"
+            }
+        })
+    }
+}
+
+impl core::error::Error for RemoveError {}

@@ -28,9 +28,30 @@
 //! `#[derive(LakeAlloc)]` gives any struct `new_in(&lake, ..)` constructors (or, with
 //! `#[lake(pool)]`, a typed pool handle).
 //!
+//! [`pool`] holds typed pools with generational handles: [`Pool`] for one thread,
+//! [`SharedPool`] (lock-free) for many, and [`PerThreadPool`](pool::PerThreadPool) for one
+//! pool per type per thread.
+//!
+//! ## Re-exports
+//!
+//! The crate root re-exports what users reach for: the arenas, the pools and their handles,
+//! guards and builders, every error type, the per-thread lake and pool entry points, and
+//! [`CacheAligned`]. Everything else (iterators, stats and key traits of the pools, packet
+//! types) is reached through its module, [`pool`] or [`wire`].
+//!
 //! ## Features
 //!
-//! - `std` (default): nothing yet beyond `alloc`; the core is `no_std` + `alloc`.
+//! The features of `lake/Cargo.toml`, each described by the comment above it there:
+//!
+//! - `std` (default): the per-thread lake ([`with_lake`]) and pools
+//!   ([`PerThreadPool`](pool::PerThreadPool)), which need `std`'s thread-locals; the core is
+//!   `no_std` + `alloc`, and every error implements `core::error::Error` either way.
+//! - `count-allocations`: exact allocation counters, `LakeStats::allocations` and
+//!   [`PoolStats::inserts`] / [`PoolStats::removes`] (`None` without it). Off by default:
+//!   each counter is one more store per allocation or insert, measurable in allocation-bound
+//!   loops. `len`, capacity and the high-water mark are exact either way.
+//! - `async` (implies `std`): [`SharedPool::acquire_async`] waits for a free slot of a full
+//!   fixed pool, with any executor (no runtime dependency; the waiter queue takes no lock).
 #![no_std]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -50,11 +71,15 @@ pub mod wire;
 #[doc(hidden)]
 pub mod __private;
 
-pub use crate::error::{AllocError, DropletError, RewindError};
+pub use crate::error::{AllocError, DropletError, Full, PerThreadError, RemoveError, RewindError};
 pub use crate::lake::*;
-pub use crate::pool::{Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
+#[cfg(feature = "std")]
+pub use crate::pool::{try_with_pool, with_pool, PerThreadPool};
+pub use crate::pool::{CacheAligned, Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
+#[cfg(all(feature = "async", any(loom, target_has_atomic = "64")))]
+pub use crate::pool::AcquireError;
 #[cfg(any(loom, target_has_atomic = "64"))]
-pub use crate::pool::{SharedPool, SharedPoolBox};
+pub use crate::pool::{Ref, SharedPool, SharedPoolBox, SharedPoolBuilder};
 
 pub use crate::wire::endian::{be, le};
 

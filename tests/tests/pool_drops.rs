@@ -41,7 +41,10 @@ fn into_inner_moves_the_value_out_and_frees_the_slot() {
     assert_eq!((v.id(), log.count(), pool.len()), (1, 0, 0));
     // The slot is free for the next value, which gets the slot's current generation.
     let h = pool.insert(log.spy(2));
-    assert_eq!((h.generation().get(), pool.stats().removes), (1, 1));
+    assert_eq!(h.generation().get(), 1);
+    if cfg!(feature = "count-allocations") {
+        assert_eq!(pool.stats().removes, Some(1));
+    }
     drop(v);
     assert_eq!(log.dropped(), [1]);
     assert_eq!(pool.remove(h).map(|s| s.id()), Some(2));

@@ -11,7 +11,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use lake::pool::{Full, Ref, SharedPoolStats, TakeError};
+use lake::pool::{Ref, SharedPoolStats};
+use lake::{Full, RemoveError};
 use lake::{Handle, Pool, SharedPool, SharedPoolBox};
 use lake_tests::scaled;
 use proptest::prelude::*;
@@ -114,8 +115,8 @@ fn insert_get_remove_contains() {
     assert_eq!(pool.get(b).as_deref().map(String::as_str), Some("b"));
     assert!(pool.contains(a) && pool.contains(b));
     assert_eq!(pool.len(), 2);
-    assert!(pool.remove(a));
-    assert!(!pool.remove(a), "second remove of the same handle");
+    assert!(pool.discard(a));
+    assert!(!pool.discard(a), "second remove of the same handle");
     assert!(!pool.contains(a));
     assert!(pool.get(a).is_none());
     assert_eq!(pool.len(), 1);
@@ -132,7 +133,7 @@ fn fixed_pool_never_grows_and_gives_the_value_back() {
     assert_eq!(back, 3);
     assert_eq!(pool.try_acquire(|| 4).unwrap_err().into_inner(), 4);
     assert_eq!(pool.capacity(), 2);
-    pool.remove(a);
+    pool.discard(a);
     assert!(pool.try_insert(5).is_ok(), "room again after a remove");
     let empty: SharedPool<u8> = SharedPool::fixed(0);
     assert_eq!(empty.try_insert(1).unwrap_err().into_inner(), 1);
@@ -187,7 +188,7 @@ fn acquire_guard_returns_its_slot_or_becomes_a_handle() {
     let h = g.into_handle();
     assert_eq!(pool.get(h).as_deref(), Some(&vec![1, 2]));
     assert_eq!(pool.len(), 1);
-    assert!(pool.remove(h));
+    assert!(pool.discard(h));
     let ints = SharedPool::fixed(1);
     assert_eq!(format!("{:?}", ints.acquire(|| 7)), "SharedPoolBox(7)");
     let h = ints.insert(8);
@@ -198,7 +199,7 @@ fn acquire_guard_returns_its_slot_or_becomes_a_handle() {
 fn a_guarded_value_is_not_reachable_through_a_handle_of_its_slot() {
     let pool = SharedPool::fixed(1);
     let h = pool.insert(1);
-    pool.remove(h);
+    pool.discard(h);
     let g = pool.acquire(|| 2);
     assert!(pool.get(h).is_none());
     let h2 = g.into_handle();
@@ -214,7 +215,7 @@ fn ref_keeps_a_removed_value_alive_and_the_last_ref_drops_it() {
     let h = pool.insert(Counted::new(1, &drops));
     let r1 = pool.get(h).unwrap();
     let r2 = pool.get(h).unwrap();
-    assert!(pool.remove(h));
+    assert!(pool.discard(h));
     assert!(pool.get(h).is_none() && !pool.contains(h));
     assert_eq!(pool.len(), 0);
     assert_eq!(drops.total(), 0, "still read");
@@ -239,18 +240,18 @@ fn take_moves_the_value_out_and_frees_the_slot() {
     let drops = Drops::new();
     let pool = SharedPool::fixed(1);
     let h = pool.insert(Counted::new(1, &drops));
-    let taken = pool.take(h).expect("no reader");
+    let taken = pool.try_remove(h).expect("no reader");
     assert_eq!(
         (taken.id(), drops.total()),
         (1, 0),
         "moved out, not dropped"
     );
     assert_eq!(stats(&pool), (0, 1, 1, 0));
-    assert!(pool.get(h).is_none() && !pool.contains(h) && !pool.remove(h));
-    assert_eq!(pool.take(h).err(), Some(TakeError::Stale));
+    assert!(pool.get(h).is_none() && !pool.contains(h) && !pool.discard(h));
+    assert_eq!(pool.try_remove(h).err(), Some(RemoveError::Stale));
     let h2 = pool.insert(Counted::new(2, &drops)); // the slot is reused...
     assert_eq!(h2.index(), h.index());
-    assert!(pool.take(h).is_err(), "...and the old handle stays stale");
+    assert!(pool.try_remove(h).is_err(), "...and the old handle stays stale");
     drop(taken);
     drop(pool);
     drops.assert_exactly_once([1, 2]);
@@ -265,7 +266,7 @@ fn a_guard_gives_its_value_out_and_frees_the_slot() {
     assert_eq!(stats(&pool), (0, 1, 1, 0));
     let h = pool.insert(Counted::new(2, &drops));
     drop(v);
-    assert!(pool.remove(h));
+    assert!(pool.discard(h));
     drops.assert_exactly_once([1, 2]);
 }
 
@@ -274,27 +275,27 @@ fn take_refuses_while_a_ref_reads_and_changes_nothing() {
     let pool = SharedPool::fixed(2);
     let h = pool.insert(String::from("read"));
     let r = pool.get(h).unwrap();
-    let err = pool.take(h).unwrap_err();
-    assert_eq!(err, TakeError::Borrowed);
+    let err = pool.try_remove(h).unwrap_err();
+    assert_eq!(err, RemoveError::Borrowed);
     assert!(err.to_string().contains("nothing changed"), "{err}");
     assert_eq!((r.as_str(), pool.len()), ("read", 1));
     assert_eq!(pool.get(h).as_deref().map(String::as_str), Some("read"));
     drop(r);
-    assert_eq!(pool.take(h).as_deref(), Ok("read"));
+    assert_eq!(pool.try_remove(h).as_deref(), Ok("read"));
     assert!(pool.is_empty());
     // A removed value still read is stale to `take` (it belongs to its last reader).
     let h = pool.insert(String::from("gone"));
     let r = pool.get(h).unwrap();
-    assert!(pool.remove(h));
-    assert_eq!(pool.take(h), Err(TakeError::Stale));
+    assert!(pool.discard(h));
+    assert_eq!(pool.try_remove(h), Err(RemoveError::Stale));
     assert_eq!(r.as_str(), "gone");
 }
 
 #[test]
 fn take_retires_a_slot_whose_generation_runs_out() {
-    let pool = SharedPool::fixed(1).with_max_generation(NonZeroU32::MIN);
+    let pool = SharedPool::builder().capacity(1).fixed().max_generation(NonZeroU32::MIN).build();
     let h = pool.insert(5u8);
-    assert_eq!(pool.take(h), Ok(5));
+    assert_eq!(pool.try_remove(h), Ok(5));
     assert_eq!(stats(&pool), (0, 1, 0, 1));
     assert!(pool.try_insert(6).is_err());
 }
@@ -303,14 +304,14 @@ fn take_retires_a_slot_whose_generation_runs_out() {
 fn stale_handle_never_reaches_the_slots_new_value() {
     let pool = SharedPool::fixed(1);
     let old = pool.insert("old");
-    assert!(pool.remove(old));
+    assert!(pool.discard(old));
     let new = pool.insert("new");
     assert_eq!(new.index(), old.index());
     assert_eq!(new.generation().get(), old.generation().get() + 1);
     assert!(pool.get(old).is_none());
     assert!(!pool.contains(old));
     assert!(
-        !pool.remove(old),
+        !pool.discard(old),
         "a stale remove must not remove the new value"
     );
     assert_eq!(pool.get(new).as_deref(), Some(&"new"));
@@ -319,12 +320,12 @@ fn stale_handle_never_reaches_the_slots_new_value() {
 #[test]
 fn a_slot_whose_generation_runs_out_is_retired() {
     let max = NonZeroU32::new(3).unwrap();
-    let pool = SharedPool::fixed(1).with_max_generation(max);
+    let pool = SharedPool::builder().capacity(1).fixed().max_generation(max).build();
     let mut seen = Vec::new();
     for i in 0..3 {
         let h = pool.insert(i);
         seen.push(h.generation().get());
-        assert!(pool.remove(h));
+        assert!(pool.discard(h));
     }
     assert_eq!(seen, [1, 2, 3]);
     assert_eq!(
@@ -334,18 +335,18 @@ fn a_slot_whose_generation_runs_out_is_retired() {
     );
     assert_eq!(stats(&pool), (0, 1, 0, 1));
     // A growing pool retires the slot and uses a new one.
-    let growing = SharedPool::with_capacity(1).with_max_generation(NonZeroU32::MIN);
+    let growing = SharedPool::builder().capacity(1).max_generation(NonZeroU32::MIN).build();
     let h = growing.insert(1);
-    growing.remove(h);
+    growing.discard(h);
     let h2 = growing.insert(2);
     assert_ne!(h2.index(), h.index());
     assert_eq!(growing.stats().retired, 1);
     // Retirement through a guard and through a last `Ref` too.
-    let pool = SharedPool::fixed(2).with_max_generation(NonZeroU32::MIN);
+    let pool = SharedPool::builder().capacity(2).fixed().max_generation(NonZeroU32::MIN).build();
     drop(pool.acquire(|| 1));
     let h = pool.insert(2);
     let r = pool.get(h).unwrap();
-    pool.remove(h);
+    pool.discard(h);
     drop(r);
     assert_eq!(stats(&pool), (0, 2, 0, 2));
 }
@@ -382,7 +383,7 @@ fn foreign_handle_out_of_range_is_none_in_release_builds() {
     let far = handles[99];
     assert!(small.get(far).is_none());
     assert!(!small.contains(far));
-    assert!(!small.remove(far));
+    assert!(!small.discard(far));
     let growing: SharedPool<i32> = SharedPool::with_capacity(1);
     assert!(growing.get(far).is_none(), "page not installed");
     drop(Pool::<u8>::new());
@@ -398,7 +399,7 @@ fn every_value_is_dropped_exactly_once() {
     let removed = pool.insert(Counted::new(0, &drops));
     let kept = pool.insert(Counted::new(1, &drops)); // grows on the next insert
     let read = pool.insert(Counted::new(2, &drops));
-    assert!(pool.remove(removed));
+    assert!(pool.discard(removed));
     drops.assert_exactly_once([0]);
     let g = pool.acquire(|| Counted::new(3, &drops));
     drop(g);
@@ -407,7 +408,7 @@ fn every_value_is_dropped_exactly_once() {
     let forgotten = pool.acquire(|| Counted::new(5, &drops));
     std::mem::forget(forgotten); // its value stays in the pool until the pool drops
     let r = pool.get(read).unwrap();
-    assert!(pool.remove(read));
+    assert!(pool.discard(read));
     std::mem::forget(r); // a forgotten reader: the removed value waits for the pool's drop
     let full = pool.try_insert(Counted::new(6, &drops));
     assert!(full.is_ok());
@@ -423,7 +424,7 @@ fn a_panicking_drop_leaves_the_pool_usable() {
     let pool = SharedPool::fixed(1);
     // remove
     let h = pool.insert(Counted::panicking(1, &drops));
-    assert!(catch_unwind(AssertUnwindSafe(|| pool.remove(h))).is_err());
+    assert!(catch_unwind(AssertUnwindSafe(|| pool.discard(h))).is_err());
     assert_eq!(drops.of(1), 1);
     assert_eq!(stats(&pool), (0, 1, 1, 0), "slot vacated despite the panic");
     assert!(pool.get(h).is_none());
@@ -434,7 +435,7 @@ fn a_panicking_drop_leaves_the_pool_usable() {
     // last Ref
     let h = pool.insert(Counted::panicking(3, &drops));
     let r = pool.get(h).unwrap();
-    pool.remove(h);
+    pool.discard(h);
     assert!(catch_unwind(AssertUnwindSafe(|| drop(r))).is_err());
     assert_eq!(stats(&pool), (0, 1, 1, 0));
     // panicking init: nothing claimed
@@ -608,16 +609,16 @@ proptest! {
                     prop_assert_eq!(pool.contains(h), model.contains_key(&h));
                 },
                 Op::Remove(i) => if let Some(h) = pick(&handles, i) {
-                    prop_assert_eq!(pool.remove(h), model.remove(&h).is_some());
+                    prop_assert_eq!(pool.discard(h), model.remove(&h).is_some());
                 },
                 Op::Take(i) => if let Some(h) = pick(&handles, i) {
                     let read = refs.iter().any(|&(_, _, rh)| rh == h);
                     let expected = match model.get(&h) {
-                        None => Err(TakeError::Stale),
-                        Some(_) if read => Err(TakeError::Borrowed),
+                        None => Err(RemoveError::Stale),
+                        Some(_) if read => Err(RemoveError::Borrowed),
                         Some(&v) => Ok(v),
                     };
-                    prop_assert_eq!(pool.take(h), expected);
+                    prop_assert_eq!(pool.try_remove(h), expected);
                     if expected.is_ok() {
                         model.remove(&h);
                     }
@@ -694,7 +695,7 @@ fn threads_insert_read_and_remove_with_integrity() {
                         let (h, id) = mine.swap_remove(i % mine.len());
                         let r = pool.get(h).unwrap();
                         assert_eq!(r.id(), id);
-                        assert!(pool.remove(h), "only the owner removes");
+                        assert!(pool.discard(h), "only the owner removes");
                         assert_eq!(r.id(), id, "still readable through the Ref");
                     }
                     if i % 5 == 0 {
@@ -704,7 +705,7 @@ fn threads_insert_read_and_remove_with_integrity() {
                     }
                 }
                 for (h, _) in mine {
-                    assert!(pool.remove(h));
+                    assert!(pool.discard(h));
                 }
             });
         }
@@ -771,13 +772,13 @@ fn racing_takers_removers_and_readers_hand_out_each_value_once() {
                         assert_eq!(r.id(), round);
                     }
                     let mine = if t == 0 {
-                        pool.remove(h)
+                        pool.discard(h)
                     } else {
                         loop {
-                            match pool.take(h) {
+                            match pool.try_remove(h) {
                                 Ok(v) => break v.id() == round,
-                                Err(TakeError::Stale) => break false,
-                                Err(TakeError::Borrowed) => std::hint::spin_loop(),
+                                Err(RemoveError::Stale) => break false,
+                                Err(RemoveError::Borrowed) => std::hint::spin_loop(),
                                 Err(e) => panic!("{e}"),
                             }
                         }
@@ -808,7 +809,7 @@ fn racing_removers_and_readers_drop_each_value_once() {
                     if let Some(r) = pool.get(h) {
                         assert_eq!(r.id(), round);
                     }
-                    if pool.remove(h) {
+                    if pool.discard(h) {
                         removed.fetch_add(1, Ordering::Relaxed);
                     }
                 });

@@ -4,7 +4,7 @@
 use std::thread;
 
 use lake::{
-    thread_lake_init, thread_lake_init_with, try_with_lake, with_lake, Lake, ThreadLakeError,
+    thread_lake_init, thread_lake_init_with, try_with_lake, with_lake, Lake, PerThreadError,
 };
 use lake_tests::scaled;
 
@@ -70,13 +70,13 @@ fn init_sizes_the_lake_and_is_refused_while_in_use() {
         thread_lake_init(128 << 10).unwrap();
         assert!(with_lake(|l| l.stats().capacity) >= 128 << 10);
         let err = with_lake(|_| thread_lake_init(1024)).unwrap_err();
-        assert_eq!(err, ThreadLakeError::InUse);
+        assert_eq!(err, PerThreadError::InUse);
         assert!(err.to_string().contains("in use"));
         // Between calls it may be replaced.
         thread_lake_init_with(Lake::builder().capacity(64).fixed()).unwrap();
         with_lake(|l| assert!(l.try_alloc([0u8; 65]).is_err()));
         let err = thread_lake_init(usize::MAX).unwrap_err();
-        assert!(matches!(err, ThreadLakeError::Alloc(_)));
+        assert!(matches!(err, PerThreadError::Alloc(_)));
         assert!(std::error::Error::source(&err).is_some());
     })
     .join()
@@ -132,7 +132,7 @@ fn use_during_thread_exit_is_an_error_not_ub() {
             // a clean error.
             match try_with_lake(|l| *l.alloc(1u8)) {
                 Ok(v) => assert_eq!(v, 1),
-                Err(e) => assert_eq!(e, ThreadLakeError::Destroyed),
+                Err(e) => assert_eq!(e, PerThreadError::Destroyed),
             }
         }
     }

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! `guard`: `acquire(|| obj)` → read a word → drop the guard. `handle`: `insert` → `get` →
-//! read a word → drop the `Ref` → `remove`. Run it under callgrind for two cycle counts and
+//! read a word → drop the `Ref` → `discard`. Run it under callgrind for two cycle counts and
 //! divide the difference in instructions by the difference in cycles, which cancels start-up:
 //!
 //! ```text
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
             for i in 0..cycles as u64 {
                 let h = pool.insert([i; 8]);
                 sum = sum.wrapping_add(pool.get(h).expect("just inserted")[(i % 8) as usize]);
-                pool.remove(h);
+                pool.discard(h);
             }
         }
         _ => return usage(),

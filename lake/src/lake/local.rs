@@ -1,9 +1,7 @@
 //! The thread-local lake: `lake::with_lake(|lake| …)`.
 
 use core::cell::RefCell;
-use core::fmt;
-
-use crate::error::AllocError;
+use crate::error::PerThreadError;
 use crate::lake::{Lake, LakeBuilder};
 
 std::thread_local! {
@@ -14,52 +12,6 @@ std::thread_local! {
     /// user's closure, so nested calls borrow it again, shared; a mutable borrow is only ever
     /// tried (never forced) between outermost calls, by the reset and by `thread_lake_init`.
     static THREAD_LAKE: RefCell<Lake> = RefCell::new(Lake::new());
-}
-
-/// Why the thread-local lake could not be used or configured.
-///
-/// ```
-/// use lake::{thread_lake_init, with_lake, ThreadLakeError};
-///
-/// let err = with_lake(|_| thread_lake_init(1 << 20)).unwrap_err();
-/// assert_eq!(err, ThreadLakeError::InUse);
-/// assert!(err.to_string().contains("in use"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ThreadLakeError {
-    /// [`thread_lake_init`] was called while a [`with_lake`] call on this thread is running
-    /// (the lake holds live allocations and cannot be replaced).
-    InUse,
-    /// The thread is exiting and its thread-local lake has already been destroyed (a call from
-    /// another thread-local's destructor).
-    Destroyed,
-    /// The new lake's first chunk could not be allocated.
-    Alloc(AllocError),
-}
-
-impl fmt::Display for ThreadLakeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ThreadLakeError::InUse => f.write_str(
-                "the thread-local lake is in use by a running `with_lake` call on this thread; \
-                 configure it before or between calls",
-            ),
-            ThreadLakeError::Destroyed => f.write_str(
-                "the thread-local lake was already destroyed because the thread is exiting",
-            ),
-            ThreadLakeError::Alloc(e) => write!(f, "the thread-local lake could not be built: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ThreadLakeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ThreadLakeError::Alloc(e) => Some(e),
-            _ => None,
-        }
-    }
 }
 
 /// Runs `f` with this thread's lake, then frees everything `f` allocated.
@@ -112,14 +64,14 @@ pub fn with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> R {
     }
 }
 
-/// [`with_lake`] that returns [`ThreadLakeError::Destroyed`] instead of panicking when the
+/// [`with_lake`] that returns [`PerThreadError::Destroyed`] instead of panicking when the
 /// thread's lake was already destroyed (during thread exit). `f` is not called then.
 ///
 /// ```
 /// let len = lake::try_with_lake(|lake| lake.alloc_str("hi").len());
 /// assert_eq!(len, Ok(2));
 /// ```
-pub fn try_with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> Result<R, ThreadLakeError> {
+pub fn try_with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> Result<R, PerThreadError> {
     THREAD_LAKE
         .try_with(|cell| {
             // Declared first, dropped last: resets after the borrow below has ended, also when
@@ -132,7 +84,7 @@ pub fn try_with_lake<R, F: FnOnce(&Lake) -> R>(f: F) -> Result<R, ThreadLakeErro
             let lake = cell.borrow();
             f(&lake)
         })
-        .map_err(|_| ThreadLakeError::Destroyed)
+        .map_err(|_| PerThreadError::Destroyed)
 }
 
 /// Resets the thread lake when dropped, if no other borrow of it is alive — that is, when the
@@ -155,8 +107,8 @@ impl Drop for ResetWhenOutermost<'_> {
 ///
 /// # Errors
 ///
-/// [`ThreadLakeError::InUse`] if called inside a `with_lake` call on this thread;
-/// [`ThreadLakeError::Alloc`] if the chunk cannot be allocated; [`ThreadLakeError::Destroyed`]
+/// [`PerThreadError::InUse`] if called inside a `with_lake` call on this thread;
+/// [`PerThreadError::Alloc`] if the chunk cannot be allocated; [`PerThreadError::Destroyed`]
 /// during thread exit.
 ///
 /// ```
@@ -167,7 +119,7 @@ impl Drop for ResetWhenOutermost<'_> {
 /// .join()
 /// .unwrap();
 /// ```
-pub fn thread_lake_init(bytes: usize) -> Result<(), ThreadLakeError> {
+pub fn thread_lake_init(bytes: usize) -> Result<(), PerThreadError> {
     thread_lake_init_with(Lake::builder().capacity(bytes))
 }
 
@@ -175,7 +127,7 @@ pub fn thread_lake_init(bytes: usize) -> Result<(), ThreadLakeError> {
 ///
 /// # Errors
 ///
-/// As [`thread_lake_init`], with [`ThreadLakeError::Alloc`] for any build error.
+/// As [`thread_lake_init`], with [`PerThreadError::Alloc`] for any build error.
 ///
 /// ```
 /// use lake::{thread_lake_init_with, with_lake, Lake};
@@ -189,17 +141,17 @@ pub fn thread_lake_init(bytes: usize) -> Result<(), ThreadLakeError> {
 /// .join()
 /// .unwrap();
 /// ```
-pub fn thread_lake_init_with(builder: LakeBuilder) -> Result<(), ThreadLakeError> {
+pub fn thread_lake_init_with(builder: LakeBuilder) -> Result<(), PerThreadError> {
     THREAD_LAKE
         .try_with(|cell| {
             // Check before building, so a busy lake costs no allocation.
-            drop(cell.try_borrow_mut().map_err(|_| ThreadLakeError::InUse)?);
-            let fresh = builder.try_build().map_err(ThreadLakeError::Alloc)?;
-            let mut lake = cell.try_borrow_mut().map_err(|_| ThreadLakeError::InUse)?;
+            drop(cell.try_borrow_mut().map_err(|_| PerThreadError::InUse)?);
+            let fresh = builder.try_build().map_err(PerThreadError::Alloc)?;
+            let mut lake = cell.try_borrow_mut().map_err(|_| PerThreadError::InUse)?;
             let old = core::mem::replace(&mut *lake, fresh);
             drop(lake);
             drop(old);
             Ok(())
         })
-        .map_err(|_| ThreadLakeError::Destroyed)?
+        .map_err(|_| PerThreadError::Destroyed)?
 }

@@ -32,7 +32,12 @@ pub struct PoolBox<'a, T, K: PoolKey = Handle> {
 
 impl<'a, T, K: PoolKey> PoolBox<'a, T, K> {
     /// Wraps the `GUARDED` slot `index` of `pool`.
-    pub(crate) fn new(pool: &'a Pool<T, K>, index: u32, slot: &'a Slot<T>) -> Self {
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the slot at `index` of `pool`, it is `GUARDED` with an initialised value, and
+    /// nothing else refers to that value: the guard derefs to it and frees the slot on drop.
+    pub(crate) unsafe fn new(pool: &'a Pool<T, K>, index: u32, slot: &'a Slot<T>) -> Self {
         debug_assert_eq!(slot.link.get(), GUARDED);
         PoolBox { pool, slot, index }
     }

@@ -1,56 +1,13 @@
-//! [`PoolBuilder`] (capacity, growth, limits, key type, recycling) and [`Full`], the error of a
-//! full pool.
+//! [`PoolBuilder`]: capacity, growth, limits, key type, recycling.
 
 use core::fmt;
 use core::marker::PhantomData;
 use core::num::NonZeroU32;
 
 use super::{Handle, Pool, PoolKey, Recycle};
+#[cfg(doc)]
+use crate::Full;
 use crate::math::generation::Growth;
-
-/// The error of [`Pool::try_insert`] on a full pool: the value, handed back.
-///
-/// ```
-/// use lake::pool::Full;
-/// use lake::Pool;
-///
-/// let mut pool = Pool::fixed(1);
-/// pool.insert(1);
-/// let err: Full<i32> = pool.try_insert(2).unwrap_err();
-/// assert!(err.to_string().contains("full"));
-/// assert_eq!(err.into_inner(), 2);
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Full<T>(pub T);
-
-impl<T> Full<T> {
-    /// The value that did not fit.
-    ///
-    /// ```
-    /// assert_eq!(lake::pool::Full("x").into_inner(), "x");
-    /// ```
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> fmt::Debug for Full<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Full(..)")
-    }
-}
-
-impl<T> fmt::Display for Full<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "pool is full: it is fixed or at its max_capacity; the value is returned in the \
-             error — remove values, or build the pool with more capacity",
-        )
-    }
-}
-
-#[cfg(feature = "std")]
-impl<T> std::error::Error for Full<T> {}
 
 /// Configures a [`Pool`]: initial capacity, growth, `max_capacity`, recycling.
 ///

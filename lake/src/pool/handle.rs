@@ -23,6 +23,11 @@ use crate::math::generation;
 /// two pools with the same index and generation are equal in release builds and differ (by
 /// the tag) in debug builds.
 ///
+/// **Order.** Handles are ordered by slot index, then by generation (then, in debug builds,
+/// by pool tag), so they can key a `BTreeMap` or be sorted. The order means nothing else: it
+/// is not insertion order, and a handle's place in it says nothing about whether its value is
+/// still in the pool.
+///
 /// ```
 /// use lake::Pool;
 ///
@@ -34,6 +39,7 @@ use crate::math::generation;
 /// let h2 = pool.insert("b"); // reuses the slot with a new generation
 /// assert_eq!(h2.index(), h.index());
 /// assert_ne!(h2.generation(), h.generation());
+/// assert!(h < h2); // same slot, later generation
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Handle {
@@ -43,6 +49,24 @@ pub struct Handle {
 }
 
 const _: () = assert!(core::mem::size_of::<Option<Handle>>() == 8);
+
+impl Ord for Handle {
+    /// Slot index, then generation, then (debug builds) pool tag. Comparing the stored
+    /// generation directly would order by the tag first, which sits in its top bits.
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        (self.index, self.slot_generation(), self.tag()).cmp(&(
+            other.index,
+            other.slot_generation(),
+            other.tag(),
+        ))
+    }
+}
+
+impl PartialOrd for Handle {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl fmt::Debug for Handle {
     /// `Handle { index, generation }`, plus the pool tag in debug builds.

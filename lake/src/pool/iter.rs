@@ -93,7 +93,9 @@ impl<T, K: PoolKey> Iterator for Drain<'_, T, K> {
 
     fn next(&mut self) -> Option<T> {
         let (index, slot) = self.pool.next_occupied(&mut self.next)?;
-        Some(self.pool.take_occupied(index, slot))
+        // SAFETY: OCCUPIED (`next_occupied`), and the drain holds `&mut Pool`, so nothing else
+        // refers to the value.
+        Some(unsafe { self.pool.take_occupied(index, slot) })
     }
 }
 

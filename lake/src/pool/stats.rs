@@ -11,7 +11,11 @@
 /// pool.remove(a);
 /// let s = pool.stats();
 /// assert_eq!((s.live, s.capacity, s.high_water), (1, 8, 2));
-/// assert_eq!((s.inserts, s.removes), (2, 1));
+/// if cfg!(feature = "count-allocations") {
+///     assert_eq!((s.inserts, s.removes), (Some(2), Some(1)));
+/// } else {
+///     assert_eq!((s.inserts, s.removes), (None, None));
+/// }
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -25,10 +29,14 @@ pub struct PoolStats {
     /// hands out never-used slots in index order and only when every used one is taken, so
     /// this is also the number of slots that ever held a value.)
     pub high_water: usize,
-    /// Values placed in the pool (`insert`, `acquire` and friends, including recycle hits).
-    pub inserts: u64,
-    /// Values that left the pool (removed, drained, cleared, retained out, guards dropped).
-    pub removes: u64,
+    /// Values placed in the pool (`insert`, `acquire` and friends, including recycle hits),
+    /// with the `count-allocations` feature; `None` without it (as
+    /// [`LakeStats::allocations`](crate::LakeStats::allocations)): the counter is one more
+    /// store per insert on the hot path.
+    pub inserts: Option<u64>,
+    /// Values that left the pool (removed, drained, cleared, retained out, guards dropped),
+    /// with the `count-allocations` feature; `None` without it.
+    pub removes: Option<u64>,
     /// `acquire` calls served by a recycled value.
     pub recycle_hits: u64,
     /// `acquire` calls on a recycling pool that found no recycled value.

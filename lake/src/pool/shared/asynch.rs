@@ -39,7 +39,7 @@ impl fmt::Display for AcquireError {
     }
 }
 
-impl std::error::Error for AcquireError {}
+impl core::error::Error for AcquireError {}
 
 impl<T, K> SharedPool<T, K> {
     /// Waits for a free slot (only a full fixed pool ever waits; a growing pool grows), then
@@ -287,7 +287,7 @@ mod tests {
             Poll::Ready(Err(AcquireError::Closed))
         ));
         // The last slot retires while a waiter waits: NeverServed.
-        let pool = SharedPool::fixed(1).with_max_generation(NonZeroU32::MIN);
+        let pool = SharedPool::builder().capacity(1).fixed().max_generation(NonZeroU32::MIN).build();
         let held = pool.acquire(|| 0);
         let mut f = pool.acquire_async(|| 1);
         assert!(poll(&mut f, &waker).is_pending());

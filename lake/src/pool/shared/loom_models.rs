@@ -89,7 +89,7 @@ fn loom_remove_and_insert_same_slot() {
         let pool = Arc::new(SharedPool::fixed(1));
         let h = pool.insert(Tracked::new(0, &drops));
         let run = move |pool: Arc<SharedPool<Tracked>>, drops: Arc<AtomicUsize>, id: usize| {
-            let removed = pool.remove(h);
+            let removed = pool.discard(h);
             let inserted = pool.try_insert(Tracked::new(id, &drops)).ok();
             (removed, inserted.map(|h2| (h2, id)))
         };
@@ -152,7 +152,7 @@ fn loom_get_races_remove() {
         let h = pool.insert(Tracked::new(7, &drops));
         let p = pool.clone();
         let t = thread::spawn(move || p.get(h).map(|r| r.read()));
-        assert!(pool.remove(h));
+        assert!(pool.discard(h));
         // The reader's `read` asserts the value is alive whenever it got one.
         t.join().unwrap();
         assert_eq!(drops.load(Ordering::Relaxed), 1);
@@ -172,16 +172,16 @@ fn loom_take_races_get() {
         let h = pool.insert(Tracked::new(9, &drops));
         let p = pool.clone();
         let t = thread::spawn(move || p.get(h).map(|r| r.read()));
-        let first = pool.take(h);
+        let first = pool.try_remove(h);
         let busy = first.is_err();
         if let Err(e) = &first {
-            assert_eq!(*e, super::TakeError::Borrowed);
+            assert_eq!(*e, super::RemoveError::Borrowed);
         }
         drop(first); // drops the taken value, if any
         let seen = t.join().unwrap();
         if busy {
             assert_eq!(seen, Some(9), "only a reader makes take refuse");
-            assert_eq!(pool.take(h).map(|v| v.read()).ok(), Some(9));
+            assert_eq!(pool.try_remove(h).map(|v| v.read()).ok(), Some(9));
         }
         assert_eq!(drops.load(Ordering::Relaxed), 1);
         assert_eq!(pool.stats().free, 1, "the slot is free again");
@@ -196,11 +196,11 @@ fn loom_stats_never_see_pending_below_zero() {
     loom::model(|| {
         let drops = Arc::new(AtomicUsize::new(0));
         // Generation 1 is the last: the removal retires the slot, so `retired` is 1.
-        let pool = Arc::new(SharedPool::fixed(1).with_max_generation(core::num::NonZeroU32::MIN));
+        let pool = Arc::new(SharedPool::builder().capacity(1).fixed().max_generation(core::num::NonZeroU32::MIN).build());
         let h = pool.insert(Tracked::new(5, &drops));
         let r = pool.get(h).unwrap();
         let p = pool.clone();
-        let t = thread::spawn(move || assert!(p.remove(h)));
+        let t = thread::spawn(move || assert!(p.discard(h)));
         assert_eq!(r.read(), 5);
         drop(r);
         // Mid-race, on this thread: `retired + pending` overflowed here before the fix (a
@@ -224,7 +224,7 @@ fn loom_last_reader_drops_removed_value() {
         let r = pool.get(h).unwrap();
         let p = pool.clone();
         let t = thread::spawn(move || {
-            let removed = p.remove(h);
+            let removed = p.discard(h);
             let reinserted = p.try_insert(Tracked::new(4, &Arc::new(AtomicUsize::new(0))));
             (removed, reinserted.is_ok())
         });

@@ -1,4 +1,5 @@
-//! [`SharedPool`]: the lock-free typed pool, and its guards [`Ref`] and [`SharedPoolBox`].
+//! [`SharedPool`]: the lock-free typed pool (its guards are in `guards.rs`, removal in
+//! `remove.rs`, its builder in `builder.rs`).
 //!
 //! # Protocol
 //!
@@ -27,17 +28,25 @@ use alloc::boxed::Box;
 use core::fmt;
 use core::marker::PhantomData;
 use core::num::NonZeroU32;
-use core::ops::{Deref, DerefMut};
 use core::ptr;
 
 use super::page::{Page, Slot};
+use super::{Ref, SharedPoolBox, SharedPoolBuilder};
 use super::state::{self, RefError, MAX_PAGES};
 use crate::math::generation::{self, MAX_SLOTS};
-use crate::pool::{Full, Handle, PoolKey, Pooled};
+use crate::error::Full;
+use crate::pool::{Handle, PoolKey, Pooled};
 use crate::sync::{AtomicPtr, AtomicUsize, Ordering};
 
-/// Slots of the first page of [`SharedPool::new`].
-const DEFAULT_FIRST_PAGE: u32 = 32;
+/// Slots of the first page of [`SharedPool::new`] (and of a builder given no capacity),
+/// allocated on first use.
+///
+/// 32 slots is one 32-bit word of the free bitmap's hint granularity and, for a small value,
+/// a few KiB: small enough that an unused pool costs little, large enough that a pool which
+/// is used at all does not install pages 1–3 (32 + 64 + 128 slots) in its first few hundred
+/// inserts. No benchmark in `benches/` varies it (W5 uses `with_capacity(1024)`); it is a
+/// memory-footprint choice, not a measured speed optimum.
+pub(super) const DEFAULT_FIRST_PAGE: u32 = 32;
 
 /// A lock-free typed pool shared between threads: values in reusable slots, addressed by
 /// generational [`Handle`]s, read through counted [`Ref`] guards, or owned by
@@ -57,9 +66,12 @@ const DEFAULT_FIRST_PAGE: u32 = 32;
 /// [`SharedPool::new`] grow by pages of doubling size (`n`, `2n`, `4n`, … slots), allocated
 /// when needed and never moved, up to `u32::MAX - 7` slots.
 ///
-/// **Removal with readers.** [`remove`](Self::remove) makes the handle stale at once; if
-/// [`Ref`]s to the value are alive, the value is dropped by the last of them (on its thread),
-/// otherwise by `remove` itself. A removed value's slot is reused only after it is dropped.
+/// **Removal with readers.** [`remove`](Self::remove) and [`discard`](Self::discard) make the
+/// key stale at once, as on [`Pool`](crate::Pool). If [`Ref`]s to the value are alive, it
+/// cannot be moved out: `remove` returns `None` and the last `Ref` drops the value (on its
+/// thread); [`try_remove`](Self::try_remove) instead changes nothing and returns
+/// [`RemoveError::Borrowed`](crate::RemoveError::Borrowed). A removed value's slot is reused
+/// only after the value is dropped.
 ///
 /// **Generations.** A stale handle (its value removed, even if the slot holds a new value)
 /// resolves to `None`. A slot whose generation would wrap is retired, never reused. Handles
@@ -80,7 +92,7 @@ const DEFAULT_FIRST_PAGE: u32 = 32;
 /// });
 /// assert_eq!(pool.len(), 4);
 /// assert_eq!(pool.get(handles[2]).as_deref().map(String::as_str), Some("from 2"));
-/// assert!(pool.remove(handles[2]));
+/// assert_eq!(pool.remove(handles[2]).as_deref(), Some("from 2"));
 /// assert!(pool.get(handles[2]).is_none()); // stale
 /// ```
 pub struct SharedPool<T, K = Handle> {
@@ -105,7 +117,7 @@ pub struct SharedPool<T, K = Handle> {
 pub(super) struct Core {
     max_generation: u32,
     /// Removed values still read by a `Ref` (slow path only: `remove` with readers).
-    pending: AtomicUsize,
+    pub(super) pending: AtomicUsize,
     capacity: AtomicUsize,
     retired: AtomicUsize,
     /// Tags this pool's handles in debug builds (`0` in release builds).
@@ -114,8 +126,9 @@ pub(super) struct Core {
     pub(super) waiters: crate::sync::waiters::Waiters,
 }
 
+/// The handle of generation `slot_generation` of slot `index`.
 #[inline]
-fn handle(index: u32, slot_generation: u32, core: &Core) -> Handle {
+pub(super) fn handle(index: u32, slot_generation: u32, core: &Core) -> Handle {
     let g = NonZeroU32::new(slot_generation).expect("generations start at 1");
     Handle {
         index,
@@ -129,7 +142,7 @@ impl Core {
     /// # Safety
     /// The caller owns the slot (its word is `Owned(generation)`, set by the caller's own
     /// successful CAS or store), the value is initialised, and no reference to it is alive.
-    unsafe fn drop_and_vacate<T>(
+    pub(super) unsafe fn drop_and_vacate<T>(
         &self,
         page: &Page<T>,
         slot: &Slot<T>,
@@ -145,8 +158,12 @@ impl Core {
         }
         impl<T> Drop for Vacate<'_, T> {
             fn drop(&mut self) {
-                self.core
-                    .vacate(self.page, self.slot, self.offset, self.generation);
+                // SAFETY: `drop_and_vacate`'s caller owns the slot; its value has just been
+                // dropped (or its `Drop` unwound, which counts as dropped).
+                unsafe {
+                    self.core
+                        .vacate(self.page, self.slot, self.offset, self.generation)
+                };
             }
         }
         let _vacate = Vacate {
@@ -174,12 +191,20 @@ impl Core {
         // SAFETY: owned, initialised and unreferenced per this function's contract; the slot
         // is vacated right after, so the value is moved out once. No user code runs between.
         let value = unsafe { slot.read_value() };
-        self.vacate(page, slot, offset, generation);
+        // SAFETY: we own the slot (this function's contract) and just moved its value out.
+        unsafe { self.vacate(page, slot, offset, generation) };
         value
     }
 
     /// Gives an owned slot whose value is gone back to the bitmap (or retires it).
-    fn vacate<T>(&self, page: &Page<T>, slot: &Slot<T>, offset: u32, generation: u32) {
+    ///
+    /// # Safety
+    /// The caller owns the slot (its word is `Owned(generation)`, set by the caller's own
+    /// successful CAS or store, and `offset` is its offset in `page`) and its value has been
+    /// moved out or dropped. Setting the free bit hands the slot to the next claimer, so
+    /// vacating a slot that still holds a value, or one another party owns, would give a live
+    /// slot to a second writer.
+    unsafe fn vacate<T>(&self, page: &Page<T>, slot: &Slot<T>, offset: u32, generation: u32) {
         let word = state::vacate(generation, self.max_generation);
         // Release: pairs with `get`'s Acquire of a stale handle (which then sees a new
         // generation) and, through the bitmap's release sequence, with the next claimer.
@@ -216,7 +241,7 @@ impl<T> SharedPool<T> {
     /// assert_eq!(pool.capacity(), 32);
     /// ```
     pub fn new() -> Self {
-        Self::build(DEFAULT_FIRST_PAGE, MAX_PAGES, false)
+        SharedPoolBuilder::default().build()
     }
 
     /// A growing pool with `slots` slots allocated now (at least one); it grows by pages of
@@ -231,8 +256,7 @@ impl<T> SharedPool<T> {
     /// assert_eq!(pool.capacity(), 6); // 2 + 4
     /// ```
     pub fn with_capacity(slots: usize) -> Self {
-        let first = slots.clamp(1, MAX_SLOTS as usize) as u32;
-        Self::build(first, MAX_PAGES, true)
+        SharedPoolBuilder::default().capacity(slots.max(1)).build()
     }
 
     /// A pool of exactly `slots` slots that never grows: `try_insert` on a full pool gives the
@@ -251,7 +275,17 @@ impl<T> SharedPool<T> {
             slots <= MAX_SLOTS as usize,
             "lake::SharedPool::fixed: {slots} slots requested, at most {MAX_SLOTS} supported"
         );
-        Self::build(slots as u32, 1, true)
+        SharedPoolBuilder::default().capacity(slots).fixed().build()
+    }
+
+    /// A [`SharedPoolBuilder`]: the options of [`Pool::builder`](crate::Pool::builder).
+    ///
+    /// ```
+    /// let pool = lake::SharedPool::<u8>::builder().capacity(4).fixed().build();
+    /// assert_eq!(pool.capacity(), 4);
+    /// ```
+    pub fn builder() -> SharedPoolBuilder<T> {
+        SharedPoolBuilder::default()
     }
 }
 
@@ -287,18 +321,29 @@ impl<T, K> SharedPool<T, K> {
     /// let pool: lake::SharedPool<u8, lake::Handle> = lake::SharedPool::keyed(3);
     /// assert_eq!(pool.capacity(), 3);
     /// ```
-    pub fn keyed(slots: usize) -> Self {
-        let first = slots.clamp(1, MAX_SLOTS as usize) as u32;
-        Self::build(first, MAX_PAGES, true)
+    pub fn keyed(slots: usize) -> Self
+    where
+        K: PoolKey,
+    {
+        SharedPoolBuilder::<T, K>::default()
+            .capacity(slots.max(1))
+            .build()
     }
 
-    fn build(first: u32, max_pages: usize, install_first: bool) -> Self {
+    /// The pool [`SharedPoolBuilder::build`] describes: page 0 of `first` slots (installed now
+    /// if `install_first`), at most `max_pages` pages.
+    pub(super) fn from_parts(
+        first: u32,
+        max_pages: usize,
+        install_first: bool,
+        max_generation: u32,
+    ) -> Self {
         let pool = SharedPool {
             pages: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
             first,
             max_pages,
             core: Core {
-                max_generation: generation::MAX_GENERATION,
+                max_generation,
                 pending: AtomicUsize::new(0),
                 capacity: AtomicUsize::new(0),
                 retired: AtomicUsize::new(0),
@@ -313,25 +358,6 @@ impl<T, K> SharedPool<T, K> {
             pool.install(0);
         }
         pool
-    }
-
-    /// Sets the last generation a slot may reach before it is retired (default and upper
-    /// bound: `u32::MAX` in release builds, `2^24 - 1` in debug builds, see [`Handle`]).
-    /// Useful to test retirement; a smaller value retires slots sooner.
-    ///
-    /// ```
-    /// use std::num::NonZeroU32;
-    /// let pool = lake::SharedPool::fixed(1).with_max_generation(NonZeroU32::new(1).unwrap());
-    /// let h = pool.insert(1);
-    /// pool.remove(h); // generation 1 was the last: the slot retires
-    /// assert!(pool.try_insert(2).is_err());
-    /// assert_eq!(pool.stats().retired, 1);
-    /// ```
-    pub fn with_max_generation(mut self, max: NonZeroU32) -> Self {
-        self.core.max_generation = max
-            .get()
-            .clamp(generation::FIRST, generation::MAX_GENERATION);
-        self
     }
 
     /// The page `k` if installed.
@@ -486,7 +512,7 @@ impl<T, K> SharedPool<T, K> {
         Ok(K::from_handle(handle(c.index, c.generation, &self.core)))
     }
 
-    /// A guard reading the value of `handle`, or `None` if the handle is stale. The value is
+    /// A guard reading the value of `key`, or `None` if the key is stale. The value is
     /// not dropped while the guard lives, even if it is removed meanwhile.
     ///
     /// # Panics
@@ -496,7 +522,7 @@ impl<T, K> SharedPool<T, K> {
     /// let pool = lake::SharedPool::new();
     /// let h = pool.insert(String::from("x"));
     /// let r = pool.get(h).unwrap();
-    /// assert!(pool.remove(h)); // handle now stale …
+    /// assert_eq!(pool.remove(h), None); // `r` reads it: not moved out, but the handle is stale …
     /// assert!(pool.get(h).is_none());
     /// assert_eq!(*r, "x"); // … but the guard still reads the value
     /// ```
@@ -533,7 +559,7 @@ impl<T, K> SharedPool<T, K> {
         }
     }
 
-    /// Whether `handle`'s value is in the pool (not removed).
+    /// Whether `key`'s value is in the pool (not removed).
     ///
     /// ```
     /// let pool = lake::SharedPool::new();
@@ -551,65 +577,6 @@ impl<T, K> SharedPool<T, K> {
             let s = state::State::unpack(slot.state.load(Ordering::Acquire));
             s.tag == state::Tag::Occupied && s.generation == handle.slot_generation()
         })
-    }
-
-    /// Removes `handle`'s value: `true` if it was there (the handle and its copies are stale
-    /// from now on), `false` if the handle was stale already.
-    ///
-    /// The value is dropped now if no [`Ref`] reads it, else by the last `Ref` to drop. (A
-    /// value cannot be *returned* while other threads may be reading it; this is
-    /// sharded-slab's choice, for the same reason. [`take`](Self::take) returns it when no
-    /// `Ref` reads it.)
-    ///
-    /// ```
-    /// let pool = lake::SharedPool::new();
-    /// let h = pool.insert(1);
-    /// assert!(pool.remove(h));
-    /// assert!(!pool.remove(h));
-    /// assert_eq!(pool.len(), 0);
-    /// ```
-    #[inline]
-    pub fn remove(&self, key: K) -> bool
-    where
-        K: PoolKey,
-    {
-        let handle = key.handle();
-        let Some((page, slot, offset)) = self.locate(handle) else {
-            return false;
-        };
-        let generation = handle.slot_generation();
-        let mut cur = slot.state.load(Ordering::Relaxed);
-        loop {
-            let Some((next, drop_now)) = state::remove(cur, generation) else {
-                return false;
-            };
-            if !drop_now {
-                // Counted before the CAS: once it succeeds, the last reader may decrement at
-                // once (its CAS reads ours, so this increment happens before its decrement),
-                // and `pending` must never dip below zero, even for a moment (`stats`).
-                self.core.pending.fetch_add(1, Ordering::Relaxed);
-            }
-            match slot
-                .state
-                .compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Relaxed)
-            {
-                Ok(_) => {
-                    if drop_now {
-                        // SAFETY: our CAS moved the slot from `Occupied(g, 0)` to `Owned(g)`:
-                        // the value is initialised, no `Ref` reads it (refs was 0, and `get`
-                        // cannot add one to an `Owned` word), so we are its only owner.
-                        unsafe { self.core.drop_and_vacate(page, slot, offset, generation) };
-                    }
-                    return true;
-                }
-                Err(actual) => {
-                    if !drop_now {
-                        self.core.pending.fetch_sub(1, Ordering::Relaxed);
-                    }
-                    cur = actual;
-                }
-            }
-        }
     }
 
     /// A new value from `init`, owned by the returned guard; the slot goes back to the pool
@@ -688,10 +655,10 @@ impl<T, K> SharedPool<T, K> {
     /// retired (or that has none). A growing pool can always add slots below `MAX_SLOTS`.
     #[cfg(feature = "async")]
     pub(super) fn can_ever_serve(&self) -> bool {
-        let max = if self.max_pages == 1 {
-            self.first as usize
-        } else {
-            MAX_SLOTS as usize
+        // Slots of pages `0..max_pages`: the start of page `max_pages`, or all of them.
+        let max = match self.first {
+            0 => 0,
+            first => state::page_start(self.max_pages, first).unwrap_or(MAX_SLOTS) as usize,
         };
         self.core.retired.load(Ordering::Relaxed) < max
     }
@@ -835,175 +802,3 @@ pub struct SharedPoolStats {
     pub retired: usize,
 }
 
-/// A guard reading a value in a [`SharedPool`], from [`SharedPool::get`]. The value is not
-/// dropped while a guard lives (if it is removed meanwhile, the last guard drops it).
-///
-/// `Send` and `Sync` when `T: Send + Sync` (the guard shares `&T`, and may drop the value).
-///
-/// ```
-/// let pool = lake::SharedPool::new();
-/// let h = pool.insert([1, 2, 3]);
-/// let a = pool.get(h).unwrap();
-/// let b = pool.get(h).unwrap(); // any number of readers
-/// assert_eq!(a[0] + b[2], 4);
-/// ```
-pub struct Ref<'a, T> {
-    core: &'a Core,
-    page: &'a Page<T>,
-    slot: &'a Slot<T>,
-    offset: u32,
-    /// Shares `&T` (the `Slot` alone only asks `T: Send`).
-    _reads: PhantomData<&'a T>,
-}
-
-impl<T> Deref for Ref<'_, T> {
-    type Target = T;
-
-    #[inline]
-    fn deref(&self) -> &T {
-        // SAFETY: this guard is counted in the slot's `refs` (its CAS in `get`, Acquire, saw
-        // the value published), and the value is neither written nor dropped while `refs > 0`
-        // (Protocol 2–3); the borrow is tied to `&self`.
-        unsafe { &*self.slot.value_ptr() }
-    }
-}
-
-impl<T> Drop for Ref<'_, T> {
-    #[inline]
-    fn drop(&mut self) {
-        let mut cur = self.slot.state.load(Ordering::Relaxed);
-        loop {
-            let (next, last) =
-                state::release_ref(cur).expect("a live Ref is counted in its slot's state");
-            match self.slot.state.compare_exchange_weak(
-                cur,
-                next,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => {
-                    if last {
-                        self.core.pending.fetch_sub(1, Ordering::Relaxed);
-                        let generation = state::State::unpack(cur).generation;
-                        // SAFETY: our CAS moved `Removed(g, 1)` to `Owned(g)`: the value is
-                        // initialised, we were its last reader (Acquire saw the others' reads
-                        // finish), and `get` cannot add a reader to a non-`Occupied` word.
-                        unsafe {
-                            self.core
-                                .drop_and_vacate(self.page, self.slot, self.offset, generation)
-                        };
-                    }
-                    return;
-                }
-                Err(actual) => cur = actual,
-            }
-        }
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Ref").field(&**self).finish()
-    }
-}
-
-/// A value in a [`SharedPool`] slot owned by this guard, from [`SharedPool::acquire`]: the
-/// value is dropped and the slot returned when the guard drops.
-///
-/// `Send` exactly when `T: Send` (it owns the value, like a `Box`), `Sync` when
-/// `T: Send + Sync`.
-///
-/// ```
-/// let pool = lake::SharedPool::new();
-/// let mut g = pool.acquire(|| vec![1]);
-/// std::thread::scope(|s| {
-///     s.spawn(move || g.push(2)); // the guard moves to another thread and drops there
-/// });
-/// assert_eq!(pool.len(), 0);
-/// ```
-pub struct SharedPoolBox<'a, T, K = Handle> {
-    core: &'a Core,
-    page: &'a Page<T>,
-    slot: &'a Slot<T>,
-    index: u32,
-    offset: u32,
-    generation: u32,
-    /// Owns a `T` (the `Slot` alone only asks `T: Send` for sharing; `&guard` shares `&T`).
-    _owns: PhantomData<T>,
-    /// The key type `into_handle` returns.
-    _key: PhantomData<fn() -> K>,
-}
-
-impl<T, K: PoolKey> SharedPoolBox<'_, T, K> {
-    /// Detaches the value into the pool: it stays, reachable through the returned handle,
-    /// until removed.
-    ///
-    /// ```
-    /// let pool = lake::SharedPool::new();
-    /// let h = pool.acquire(|| 5).into_handle();
-    /// assert_eq!(*pool.get(h).unwrap(), 5);
-    /// ```
-    pub fn into_handle(self) -> K {
-        let this = core::mem::ManuallyDrop::new(self);
-        // Release: publishes the guard's writes to readers that `get` the handle.
-        this.slot
-            .state
-            .store(state::occupied(this.generation), Ordering::Release);
-        K::from_handle(handle(this.index, this.generation, this.core))
-    }
-
-    /// Moves the value out of the pool and frees its slot.
-    ///
-    /// ```
-    /// let pool = lake::SharedPool::fixed(1);
-    /// let v: Vec<u8> = pool.acquire(|| vec![7]).into_inner();
-    /// assert_eq!(v, [7]);
-    /// assert!(pool.try_insert(vec![]).is_ok()); // the slot is free again
-    /// ```
-    pub fn into_inner(self) -> T {
-        let this = core::mem::ManuallyDrop::new(self);
-        // SAFETY: the guard owns the `Owned(generation)` slot and its initialised value, and
-        // is gone (never dropped: `ManuallyDrop`), so nothing else refers to the value.
-        unsafe {
-            this.core
-                .read_and_vacate(this.page, this.slot, this.offset, this.generation)
-        }
-    }
-}
-
-impl<T, K> Deref for SharedPoolBox<'_, T, K> {
-    type Target = T;
-
-    #[inline]
-    fn deref(&self) -> &T {
-        // SAFETY: the slot is `Owned` by this guard (stored in `try_acquire`): initialised,
-        // and reached by nothing else (`get` only reads `Occupied` slots).
-        unsafe { &*self.slot.value_ptr() }
-    }
-}
-
-impl<T, K> DerefMut for SharedPoolBox<'_, T, K> {
-    #[inline]
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as in `deref`, and `&mut self` makes this the only reference.
-        unsafe { &mut *self.slot.value_mut_ptr() }
-    }
-}
-
-impl<T, K> Drop for SharedPoolBox<'_, T, K> {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: the guard owns the `Owned(generation)` slot and its initialised value; the
-        // guard is going away, so no reference to the value remains.
-        unsafe {
-            self.core
-                .drop_and_vacate(self.page, self.slot, self.offset, self.generation)
-        }
-    }
-}
-
-impl<T: fmt::Debug, K> fmt::Debug for SharedPoolBox<'_, T, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("SharedPoolBox").field(&**self).finish()
-    }
-}

@@ -134,7 +134,7 @@ fn loom_waiters_concurrent_releases_hand_off_the_drain() {
         assert!(poll(&mut a, &waker_a).is_pending());
         assert!(poll(&mut b, &waker_b).is_pending());
         let p = pool.clone();
-        let t = thread::spawn(move || assert!(p.remove(h2)));
+        let t = thread::spawn(move || assert!(p.discard(h2)));
         drop(g1);
         t.join().unwrap();
         // Every drain delivers its wake-ups before returning, so both are delivered by now.
@@ -161,7 +161,7 @@ fn loom_waiters_busy_drain_races_register_and_release() {
         let p = pool.clone();
         let waiter = thread::spawn(move || *loom::future::block_on(p.acquire_async(|| 2)).unwrap());
         let p = pool.clone();
-        let freer = thread::spawn(move || assert!(p.remove(h)));
+        let freer = thread::spawn(move || assert!(p.discard(h)));
         drop(a);
         freer.join().unwrap();
         assert_eq!(waiter.join().unwrap(), 2);
@@ -174,11 +174,11 @@ fn loom_waiters_busy_drain_races_register_and_release() {
 #[test]
 fn loom_waiters_retirement_wakes_with_never_served() {
     loom::model(|| {
-        let pool = Arc::new(SharedPool::fixed(1).with_max_generation(core::num::NonZeroU32::MIN));
+        let pool = Arc::new(SharedPool::builder().capacity(1).fixed().max_generation(core::num::NonZeroU32::MIN).build());
         let h = pool.insert(0usize);
         let p = pool.clone();
         let t = thread::spawn(move || loom::future::block_on(p.acquire_async(|| 1)).map(|g| *g));
-        assert!(pool.remove(h)); // generation 1 was the last: the slot retires
+        assert!(pool.discard(h)); // generation 1 was the last: the slot retires
         assert_eq!(t.join().unwrap(), Err(AcquireError::NeverServed));
     });
 }

@@ -1,9 +1,10 @@
 //! Typed pool keys (`PoolKey`, `Pooled`), `try_acquire`/`acquire_batch`, `CacheAligned` slots
-//! and the thread-local `LocalPool`.
+//! and the per-thread `PerThreadPool`.
 
 use std::cell::Cell;
 
-use lake::pool::{CacheAligned, Handle, LocalPool, LocalPoolError, Pool, PoolKey, Pooled};
+use lake::pool::{CacheAligned, Handle, PerThreadPool, Pool, PoolKey, Pooled};
+use lake::PerThreadError;
 use lake_tests::expect_panic;
 
 struct Conn {
@@ -123,33 +124,39 @@ fn cache_aligned_slots_never_share_a_line() {
 }
 
 #[test]
-fn local_pools_are_per_type_per_thread_and_refuse_aliasing() {
-    let h = LocalPool::<u64>::with_mut(|pool| pool.insert(5)).unwrap();
+fn per_thread_pools_are_per_type_per_thread_and_refuse_aliasing() {
+    let h = PerThreadPool::<u64>::with_mut(|pool| pool.insert(5));
     // A different type is a different pool, usable while the first is lent out.
-    let (a, b) = LocalPool::<u64>::with(|p64| {
-        let inner = LocalPool::<u16>::with_mut(|p16| p16.insert(1)).unwrap();
+    let (a, b) = PerThreadPool::<u64>::with(|p64| {
+        let inner = PerThreadPool::<u16>::with_mut(|p16| p16.insert(1));
         (p64.get(h).copied(), inner)
-    })
-    .unwrap();
+    });
     assert_eq!(a, Some(5));
-    assert_eq!(LocalPool::<u16>::with(|p| p[b]), Ok(1));
+    assert_eq!(PerThreadPool::<u16>::try_with(|p| p[b]), Ok(1));
     // Exclusive access while lent out is an error, not aliasing.
-    let busy = LocalPool::<u64>::with(|_| LocalPool::<u64>::with_mut(|p| p.len())).unwrap();
-    assert_eq!(busy, Err(LocalPoolError::InUse));
-    let busy = LocalPool::<u64>::with_mut(|_| LocalPool::<u64>::with(|p| p.len())).unwrap();
-    assert_eq!(busy, Err(LocalPoolError::InUse));
-    let busy = LocalPool::<u64>::with(|_| LocalPool::<u64>::install(Pool::new())).unwrap();
-    assert_eq!(busy.unwrap_err(), LocalPoolError::InUse);
+    let busy = PerThreadPool::<u64>::with(|_| PerThreadPool::<u64>::try_with_mut(|p| p.len()));
+    assert_eq!(busy, Err(PerThreadError::InUse));
+    let busy = PerThreadPool::<u64>::with_mut(|_| PerThreadPool::<u64>::try_with(|p| p.len()));
+    assert_eq!(busy, Err(PerThreadError::InUse));
+    let busy = PerThreadPool::<u64>::with(|_| PerThreadPool::<u64>::try_install(Pool::new()));
+    assert_eq!(busy.unwrap_err(), PerThreadError::InUse);
+    let busy = PerThreadPool::<u64>::with(|_| lake::pool::try_with_pool(|_: &Pool<u8>| ()));
+    assert_eq!(busy, Ok(()), "another type's pool is free");
+    // The panicking twins panic with the error's message.
+    let msg = expect_panic(|| {
+        PerThreadPool::<u64>::with(|_| PerThreadPool::<u64>::with_mut(|p| p.len()))
+    });
+    assert!(msg.contains("in use"), "{msg}");
     // Another thread has its own, empty pool of the same type.
-    let other = std::thread::spawn(|| LocalPool::<u64>::with(|p| p.len()))
+    let other = std::thread::spawn(|| PerThreadPool::<u64>::try_with(|p| p.len()))
         .join()
         .unwrap();
     assert_eq!(other, Ok(0));
-    assert_eq!(LocalPool::<u64>::with(|p| p.len()), Ok(1));
+    assert_eq!(PerThreadPool::<u64>::with(|p| p.len()), 1);
 }
 
 #[test]
-fn local_pool_values_are_dropped_at_thread_exit() {
+fn per_thread_pool_values_are_dropped_at_thread_exit() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     struct Spy(Arc<AtomicUsize>);
@@ -161,11 +168,10 @@ fn local_pool_values_are_dropped_at_thread_exit() {
     let drops = Arc::new(AtomicUsize::new(0));
     let d = Arc::clone(&drops);
     std::thread::spawn(move || {
-        LocalPool::<Spy>::with_mut(|p| {
+        PerThreadPool::<Spy>::with_mut(|p| {
             p.insert(Spy(Arc::clone(&d)));
             p.insert(Spy(d));
-        })
-        .unwrap();
+        });
     })
     .join()
     .unwrap();

@@ -1,4 +1,5 @@
-//! [`Pool`]: a single-threaded typed pool with generational handles.
+//! [`Pool`]: a single-threaded typed pool with generational handles (its recycling state is
+//! `recycling.rs`, its guard `boxed.rs`, its iterators `iter.rs`).
 //!
 //! # Layout
 //!
@@ -25,11 +26,19 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::num::NonZeroU32;
 
+use super::recycling::Recycling;
 use super::slot::{Slot, END, GUARDED, OCCUPIED, RECYCLED, RETIRED};
-use super::{Drain, Full, Handle, Iter, IterMut, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled};
+use super::{Drain, Handle, Iter, IterMut, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled};
+use crate::error::{Full, RemoveError};
 use crate::math::generation::{self, Growth, FIRST, MAX_SLOTS};
 
-/// Slots an empty growing pool starts with.
+/// Slots an empty growing pool gets on its first insert (later growth doubles or adds the
+/// builder's increment).
+///
+/// 8 slots of a small value fit in one or two cache lines, and three doublings reach 64: a
+/// pool that is used at all skips the 1-2-4 steps, and one that holds a handful of values
+/// allocates once. No benchmark varies it (W4 pre-sizes its pool with `with_capacity`); it
+/// is a footprint choice, not a measured speed optimum.
 const MIN_GROWTH: usize = 8;
 
 /// A growth chunk added through `&self`.
@@ -77,19 +86,17 @@ pub struct Pool<T, K = Handle> {
     /// exactly when every slot used so far is in use, and `fresh` is the most slots ever in
     /// use at once (the high-water mark) without any bookkeeping on the steady-state path.
     fresh: Cell<u32>,
-    /// Values placed in the pool; `len = inserts - removes`. Two counters, each bumped by one
-    /// side of a remove + insert pair, are the least a pool can keep for exact counts.
+    /// Live values. One counter, up on insert and down on remove, so a remove + insert pair
+    /// leaves it unchanged and the compiler can cancel the two updates when it sees both.
+    len: Cell<usize>,
+    /// Values placed in and taken out of the pool, with the `count-allocations` feature
+    /// (`PoolStats::inserts` / `removes`; `None` without it).
+    #[cfg(feature = "count-allocations")]
     inserts: Cell<u64>,
+    #[cfg(feature = "count-allocations")]
     removes: Cell<u64>,
-    recycle_hits: Cell<u64>,
-    recycle_misses: Cell<u64>,
     retired: Cell<usize>,
-    recycled: RefCell<Vec<u32>>,
-    recycler: Option<fn(&mut T)>,
-    recycle_cap: usize,
-    /// `Recycle::recycle` calls running now: their values count against `recycle_cap` (a
-    /// `recycle` that drops another guard of this pool re-enters `release`).
-    recycling: Cell<usize>,
+    recycling: Recycling<T>,
     growth: Growth,
     max_capacity: usize,
     max_generation: u32,
@@ -204,15 +211,13 @@ impl<T, K: PoolKey> Pool<T, K> {
             capacity: Cell::new(n),
             free: Cell::new(END),
             fresh: Cell::new(0),
+            len: Cell::new(0),
+            #[cfg(feature = "count-allocations")]
             inserts: Cell::new(0),
+            #[cfg(feature = "count-allocations")]
             removes: Cell::new(0),
-            recycle_hits: Cell::new(0),
-            recycle_misses: Cell::new(0),
             retired: Cell::new(0),
-            recycled: RefCell::new(Vec::new()),
-            recycler,
-            recycle_cap,
-            recycling: Cell::new(0),
+            recycling: Recycling::new(recycler, recycle_cap),
             growth: b.growth,
             max_capacity: b.max_capacity,
             max_generation: b.max_generation.clamp(FIRST, generation::MAX_GENERATION),
@@ -311,7 +316,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// Takes a recycled slot to reuse for a new value (the pool is full): moves the recycled
     /// value out for the caller to drop once the slot is filled again.
     fn evict_recycled(&self) -> Option<(u32, &Slot<T>, T)> {
-        let index = self.recycled.borrow_mut().pop()?;
+        let index = self.recycling.evict()?;
         let slot = self.slot(index)?;
         debug_assert_eq!(slot.link.get(), RECYCLED);
         // SAFETY: a RECYCLED slot holds an initialised value that nothing references (it is
@@ -323,10 +328,16 @@ impl<T, K: PoolKey> Pool<T, K> {
     }
 
     /// Writes `value` into the claimed vacant `slot` and marks it `state`.
+    ///
+    /// # Safety
+    ///
+    /// `slot` was just claimed ([`claim_free`](Self::claim_free)) or evicted
+    /// ([`evict_recycled`](Self::evict_recycled)) by the caller: it is vacant and on no list
+    /// (its value uninitialised or moved out) and nothing refers to its storage, so the write
+    /// is exclusive and overwrites no live value.
     #[inline]
-    fn place(&self, slot: &Slot<T>, value: T, state: u32) {
-        // SAFETY: the slot was just claimed from the free list or evicted: it is vacant (its
-        // value uninitialised or moved out) and referenced by nobody, so writing is exclusive.
+    unsafe fn place(&self, slot: &Slot<T>, value: T, state: u32) {
+        // SAFETY: exclusive, vacant storage per this function's contract.
         unsafe { slot.value_ptr().write(value) };
         slot.link.set(state);
         self.count_in();
@@ -334,44 +345,68 @@ impl<T, K: PoolKey> Pool<T, K> {
 
     #[inline]
     fn count_in(&self) {
+        self.len.set(self.len.get() + 1);
+        #[cfg(feature = "count-allocations")]
         self.inserts.set(self.inserts.get() + 1);
     }
 
     #[inline]
     fn count_out(&self) {
+        self.len.set(self.len.get() - 1);
+        #[cfg(feature = "count-allocations")]
         self.removes.set(self.removes.get() + 1);
     }
 
+    /// Puts the vacant slot `index` on the free list, where the next claim finds it.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the slot at `index`, holds no value (never written, or moved out / dropped)
+    /// and is on no list, and nothing refers to its storage: the next claim writes it.
     #[inline]
-    fn push_free(&self, index: u32, slot: &Slot<T>) {
+    unsafe fn push_free(&self, index: u32, slot: &Slot<T>) {
         slot.link.set(self.free.get());
         self.free.set(index);
     }
 
     /// Moves the value out of an `OCCUPIED` slot and frees the slot under the next generation
     /// (or retires it).
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the `OCCUPIED` slot at `index`, and nothing refers to its value: the caller
+    /// holds `&mut self` (so no `&T` into the pool and no guard exists) or otherwise excludes
+    /// every reference to it.
     #[inline]
-    pub(super) fn take_occupied(&self, index: u32, slot: &Slot<T>) -> T {
+    pub(super) unsafe fn take_occupied(&self, index: u32, slot: &Slot<T>) -> T {
         debug_assert!(slot.is_occupied());
         self.count_out();
         // Free the slot first and read the value last: the bookkeeping runs no user code and
         // touches only the slot's generation and link, and reading last lets the compiler move
         // the value straight into the caller's place instead of through a temporary.
-        self.vacate(index, slot);
+        // SAFETY: the value leaves right below, before any claim can run (no user code runs
+        // in between), and nothing refers to it (this function's contract).
+        unsafe { self.vacate(index, slot) };
         // SAFETY: the slot was OCCUPIED, so the value is initialised, and `vacate` did not
-        // touch it; every caller holds `&mut self` (via `remove`, `retain`, `drain`, `clear`),
-        // so no `&T` into the pool and no guard exists. The slot is now vacant or retired, so
+        // touch it; nothing refers to it (contract). The slot is now vacant or retired, so
         // the value is moved out exactly once.
         unsafe { slot.value_ptr().read() }
     }
 
     /// Frees a slot whose value is gone, under the next generation, or retires it.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the slot at `index`, its value is moved out (or will be, by the caller, before
+    /// any other claim on this pool can run), and nothing else refers to it: vacating puts it
+    /// on the free list, where the next claim writes it.
     #[inline]
-    fn vacate(&self, index: u32, slot: &Slot<T>) {
+    unsafe fn vacate(&self, index: u32, slot: &Slot<T>) {
         match generation::next_nonzero(slot.generation.get(), self.max_generation) {
             Some(g) => {
                 slot.generation.set(g);
-                self.push_free(index, slot);
+                // SAFETY: this function's contract.
+                unsafe { self.push_free(index, slot) };
             }
             None => {
                 slot.link.set(RETIRED);
@@ -389,10 +424,9 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// its value (the guard being dropped, or `discard` holding `&mut self`).
     pub(crate) unsafe fn release(&self, index: u32, slot: &Slot<T>) {
         debug_assert_eq!(slot.link.get(), GUARDED);
-        if let Some(recycle) = self.recycler {
-            if self.recycled.borrow().len() + self.recycling.get() < self.recycle_cap {
+        if let Some(recycle) = self.recycling.recycler {
+            if self.recycling.begin() {
                 self.count_out();
-                self.recycling.set(self.recycling.get() + 1);
                 // If `recycle` panics, this guard drops the value and frees the slot.
                 let on_unwind = FreeOnUnwind {
                     pool: self,
@@ -403,9 +437,8 @@ impl<T, K: PoolKey> Pool<T, K> {
                 // this is the only reference to the value while `recycle` runs.
                 recycle(unsafe { &mut *slot.value_ptr() });
                 core::mem::forget(on_unwind);
-                self.recycling.set(self.recycling.get() - 1);
                 slot.link.set(RECYCLED);
-                self.recycled.borrow_mut().push(index);
+                self.recycling.end(Some(index));
                 return;
             }
         }
@@ -426,7 +459,8 @@ impl<T, K: PoolKey> Pool<T, K> {
         // SAFETY: GUARDED means initialised; the caller gave up access; the slot is freed
         // right after, so the value is moved out exactly once.
         let value = unsafe { slot.value_ptr().read() };
-        self.push_free(index, slot);
+        // SAFETY: the value was just moved out; the caller gave up access to the slot.
+        unsafe { self.push_free(index, slot) };
         value
     }
 
@@ -562,7 +596,8 @@ impl<T, K: PoolKey> Pool<T, K> {
         let Some((index, slot)) = claimed else {
             return Err(Full(value));
         };
-        self.place(slot, value, OCCUPIED);
+        // SAFETY: `slot` was just claimed or evicted (its old value moved to `evicted`).
+        unsafe { self.place(slot, value, OCCUPIED) };
         let handle = self.handle(index, slot.generation.get());
         drop(evicted); // user code runs only after the pool is consistent
         Ok(handle)
@@ -585,11 +620,11 @@ impl<T, K: PoolKey> Pool<T, K> {
         values.into_iter().map(|v| self.insert(v)).collect()
     }
 
-    /// The value behind `handle`, or `None` if it was removed (stale handle).
+    /// The value behind `key`, or `None` if it was removed (stale key).
     ///
     /// # Panics
     ///
-    /// In debug builds, if `handle` was made by another pool.
+    /// In debug builds, if `key` was made by another pool.
     ///
     /// ```
     /// let mut pool = lake::Pool::new();
@@ -597,18 +632,18 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert_eq!(pool.get(h), Some(&5));
     /// ```
     #[inline]
-    pub fn get(&self, handle: K) -> Option<&T> {
-        let slot = self.occupied(handle)?;
+    pub fn get(&self, key: K) -> Option<&T> {
+        let slot = self.occupied(key)?;
         // SAFETY: OCCUPIED means initialised; an OCCUPIED value is written or moved only
         // under `&mut self` (module docs), so it is not mutated while this `&self` borrow lives.
         Some(unsafe { &*slot.value_ptr() })
     }
 
-    /// The value behind `handle`, mutably, or `None` if it was removed.
+    /// The value behind `key`, mutably, or `None` if it was removed.
     ///
     /// # Panics
     ///
-    /// In debug builds, if `handle` was made by another pool.
+    /// In debug builds, if `key` was made by another pool.
     ///
     /// ```
     /// let mut pool = lake::Pool::new();
@@ -617,14 +652,14 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert_eq!(pool[h], 6);
     /// ```
     #[inline]
-    pub fn get_mut(&mut self, handle: K) -> Option<&mut T> {
-        let slot = self.occupied(handle)?;
+    pub fn get_mut(&mut self, key: K) -> Option<&mut T> {
+        let slot = self.occupied(key)?;
         // SAFETY: OCCUPIED means initialised; `&mut self` excludes every other reference into
         // the pool (no guard, no `&T`) for as long as the result lives.
         Some(unsafe { &mut *slot.value_ptr() })
     }
 
-    /// Whether `handle` still refers to a value.
+    /// Whether `key` still refers to a value.
     ///
     /// ```
     /// let mut pool = lake::Pool::new();
@@ -633,12 +668,15 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert!(!pool.contains(h));
     /// ```
     #[inline]
-    pub fn contains(&self, handle: K) -> bool {
-        self.occupied(handle).is_some()
+    pub fn contains(&self, key: K) -> bool {
+        self.occupied(key).is_some()
     }
 
-    /// Removes and returns the value behind `handle`; `None` if it was already removed. The
-    /// slot is reused under a new generation, or retired if its generations ran out.
+    /// Removes and returns the value behind `key`; `None` if it was already removed. The key
+    /// and its copies are stale afterwards; the slot is reused under a new generation, or
+    /// retired if its generations ran out. (The contract of
+    /// [`SharedPool::remove`](crate::SharedPool::remove), where a value still read by another
+    /// thread is the one more case that gives `None`.)
     ///
     /// ```
     /// let mut pool = lake::Pool::new();
@@ -647,8 +685,8 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert_eq!(pool.remove(h), None);
     /// ```
     #[inline]
-    pub fn remove(&mut self, handle: K) -> Option<T> {
-        let raw = handle.handle();
+    pub fn remove(&mut self, key: K) -> Option<T> {
+        let raw = key.handle();
         self.check_owner(raw);
         let index = raw.index;
         // Fast path through `&mut` (no cells), like `insert_in_first`. Both paths end in one
@@ -668,7 +706,11 @@ impl<T, K: PoolKey> Pool<T, K> {
                     *generation = g;
                     *link = *self.free.get_mut();
                     *self.free.get_mut() = index;
-                    *self.removes.get_mut() += 1;
+                    *self.len.get_mut() -= 1;
+                    #[cfg(feature = "count-allocations")]
+                    {
+                        *self.removes.get_mut() += 1;
+                    }
                     break 'vacated slot.value_mut().as_mut_ptr();
                 }
             }
@@ -680,18 +722,40 @@ impl<T, K: PoolKey> Pool<T, K> {
         Some(unsafe { value.read() })
     }
 
+    /// [`remove`](Pool::remove) that says why there is no value: [`RemoveError::Stale`] (a
+    /// `Pool` never returns [`RemoveError::Borrowed`]: removal takes `&mut self`, so nothing
+    /// can be reading the value). The same contract as
+    /// [`SharedPool::try_remove`](crate::SharedPool::try_remove).
+    ///
+    /// ```
+    /// use lake::RemoveError;
+    ///
+    /// let mut pool = lake::Pool::new();
+    /// let h = pool.insert(1);
+    /// assert_eq!(pool.try_remove(h), Ok(1));
+    /// assert_eq!(pool.try_remove(h), Err(RemoveError::Stale));
+    /// ```
+    #[inline]
+    pub fn try_remove(&mut self, key: K) -> Result<T, RemoveError> {
+        self.remove(key).ok_or(RemoveError::Stale)
+    }
+
     /// `remove` past `first`, or of a slot that retires: vacates (or retires) the slot and
     /// returns its (still initialised) value's storage for the caller to move out.
     #[cold]
     fn vacate_slow(&mut self, raw: Handle) -> Option<*mut T> {
         let slot = self.occupied_raw(raw)?;
         self.count_out();
-        self.vacate(raw.index, slot);
+        // SAFETY: `remove` moves the value out right after, running no code of this pool in
+        // between, and `&mut self` excludes every other reference to it.
+        unsafe { self.vacate(raw.index, slot) };
         Some(slot.value_ptr())
     }
 
-    /// Removes the value behind `handle` without returning it: a recycling pool recycles and
-    /// keeps it (up to its cap), any other pool drops it. Returns whether there was a value.
+    /// Removes the value behind `key` without returning it: a recycling pool recycles and
+    /// keeps it (up to its cap), any other pool drops it. Returns whether there was a value;
+    /// the key is stale afterwards. (The contract of
+    /// [`SharedPool::discard`](crate::SharedPool::discard).)
     ///
     /// ```
     /// let mut pool: lake::Pool<Vec<u8>> = lake::Pool::builder().build_recycling(4);
@@ -699,22 +763,24 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert!(pool.discard(h));
     /// assert!(pool.acquire(Vec::new).capacity() >= 32);
     /// ```
-    pub fn discard(&mut self, handle: K) -> bool {
+    pub fn discard(&mut self, key: K) -> bool {
         // Convert the key once: `PoolKey` is a safe trait, so a second call may name another
         // slot, and the slot checked must be the slot freed.
-        let raw = handle.handle();
+        let raw = key.handle();
         let Some(slot) = self.occupied_raw(raw) else {
             return false;
         };
         match generation::next_nonzero(slot.generation.get(), self.max_generation) {
-            Some(g) if self.recycler.is_some() => {
+            Some(g) if self.recycling.enabled() => {
                 slot.generation.set(g);
                 slot.link.set(GUARDED);
                 // SAFETY: the slot is at `raw.index`, now GUARDED, and `&mut self` means
                 // nothing else refers to its value.
                 unsafe { self.release(raw.index, slot) };
             }
-            _ => drop(self.take_occupied(raw.index, slot)),
+            // SAFETY: the slot is OCCUPIED (just checked) and `&mut self` excludes every other
+            // reference into the pool.
+            _ => drop(unsafe { self.take_occupied(raw.index, slot) }),
         }
         true
     }
@@ -762,17 +828,16 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert_eq!(*b, "b");
     /// ```
     pub fn try_acquire<F: FnOnce() -> T>(&self, init: F) -> Result<PoolBox<'_, T, K>, Full<F>> {
-        if self.recycler.is_some() {
-            let hit = self.recycled.borrow_mut().pop();
-            if let Some(index) = hit {
+        if self.recycling.enabled() {
+            if let Some(index) = self.recycling.take_for_acquire() {
                 let slot = self.slot(index).expect("a recycled slot exists");
                 debug_assert_eq!(slot.link.get(), RECYCLED);
                 slot.link.set(GUARDED);
                 self.count_in();
-                self.recycle_hits.set(self.recycle_hits.get() + 1);
-                return Ok(PoolBox::new(self, index, slot));
+                // SAFETY: the recycled slot `index` holds an initialised value reachable by no
+                // handle and no guard, and is GUARDED now.
+                return Ok(unsafe { PoolBox::new(self, index, slot) });
             }
-            self.recycle_misses.set(self.recycle_misses.get() + 1);
         }
         // The recycled list is empty here, so a full pool that cannot grow has no slot to give.
         let claimed = match self.claim_free() {
@@ -792,8 +857,10 @@ impl<T, K: PoolKey> Pool<T, K> {
         };
         let value = init();
         core::mem::forget(reserved);
-        self.place(slot, value, GUARDED);
-        Ok(PoolBox::new(self, index, slot))
+        // SAFETY: `slot` was claimed above and stayed vacant and unlisted while `init` ran.
+        unsafe { self.place(slot, value, GUARDED) };
+        // SAFETY: just placed: GUARDED, initialised, and reachable by no handle.
+        Ok(unsafe { PoolBox::new(self, index, slot) })
     }
 
     /// Acquires `n` guards, calling `init` for each value that is not a recycled one.
@@ -830,7 +897,7 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        (self.inserts.get() - self.removes.get()) as usize
+        self.len.get()
     }
 
     /// Whether no value is live.
@@ -860,15 +927,22 @@ impl<T, K: PoolKey> Pool<T, K> {
     /// assert_eq!(pool.stats().capacity, 4);
     /// ```
     pub fn stats(&self) -> PoolStats {
+        let (recycle_hits, recycle_misses, recycled) = self.recycling.counts();
         PoolStats {
             live: self.len(),
             capacity: self.capacity.get(),
             high_water: self.fresh.get() as usize,
-            inserts: self.inserts.get(),
-            removes: self.removes.get(),
-            recycle_hits: self.recycle_hits.get(),
-            recycle_misses: self.recycle_misses.get(),
-            recycled: self.recycled.borrow().len(),
+            #[cfg(feature = "count-allocations")]
+            inserts: Some(self.inserts.get()),
+            #[cfg(not(feature = "count-allocations"))]
+            inserts: None,
+            #[cfg(feature = "count-allocations")]
+            removes: Some(self.removes.get()),
+            #[cfg(not(feature = "count-allocations"))]
+            removes: None,
+            recycle_hits,
+            recycle_misses,
+            recycled,
             retired: self.retired.get(),
         }
     }
@@ -934,7 +1008,8 @@ impl<T, K: PoolKey> Pool<T, K> {
             // SAFETY: OCCUPIED means initialised; `&mut self` makes this the only reference,
             // and it ends before the slot is touched again.
             if !keep(handle, unsafe { &mut *slot.value_ptr() }) {
-                drop(self.take_occupied(index, slot));
+                // SAFETY: OCCUPIED (`next_occupied`), and `&mut self` excludes other references.
+                drop(unsafe { self.take_occupied(index, slot) });
             }
         }
     }
@@ -966,10 +1041,12 @@ impl<T, K: PoolKey> Pool<T, K> {
     pub fn clear(&mut self) {
         let mut next = 0;
         while let Some((index, slot)) = self.next_occupied(&mut next) {
-            drop(self.take_occupied(index, slot));
+            // SAFETY: OCCUPIED (`next_occupied`), and `&mut self` excludes other references.
+            drop(unsafe { self.take_occupied(index, slot) });
         }
         while let Some((index, slot, old)) = self.evict_recycled() {
-            self.push_free(index, slot);
+            // SAFETY: `evict_recycled` moved the value out into `old` and unlisted the slot.
+            unsafe { self.push_free(index, slot) };
             drop(old);
         }
     }
@@ -984,8 +1061,9 @@ struct Reserved<'a, T, K: PoolKey> {
 
 impl<T, K: PoolKey> Drop for Reserved<'_, T, K> {
     fn drop(&mut self) {
-        // Only reached while `init` unwinds: the slot is vacant (never written) and unlisted.
-        self.pool.push_free(self.index, self.slot);
+        // SAFETY: only reached while `init` unwinds: the slot is vacant (never written) and
+        // unlisted, and only this guard refers to it.
+        unsafe { self.pool.push_free(self.index, self.slot) };
     }
 }
 
@@ -1002,8 +1080,9 @@ impl<T, K: PoolKey> Drop for FreeOnUnwind<'_, T, K> {
         // gave up all access to the initialised value of this GUARDED slot; `recycle`'s
         // `&mut T` is gone. The slot is freed before the drop, so the value moves out once.
         let value = unsafe { self.slot.value_ptr().read() };
-        self.pool.recycling.set(self.pool.recycling.get() - 1);
-        self.pool.push_free(self.index, self.slot);
+        self.pool.recycling.end(None);
+        // SAFETY: the value was just moved out and nothing else refers to the slot.
+        unsafe { self.pool.push_free(self.index, self.slot) };
         drop(value);
     }
 }
@@ -1012,15 +1091,15 @@ impl<T, K: PoolKey> core::ops::Index<K> for Pool<T, K> {
     type Output = T;
 
     #[track_caller]
-    fn index(&self, handle: K) -> &T {
-        self.get(handle).expect("lake::Pool: stale handle")
+    fn index(&self, key: K) -> &T {
+        self.get(key).expect("lake::Pool: stale handle")
     }
 }
 
 impl<T, K: PoolKey> core::ops::IndexMut<K> for Pool<T, K> {
     #[track_caller]
-    fn index_mut(&mut self, handle: K) -> &mut T {
-        self.get_mut(handle).expect("lake::Pool: stale handle")
+    fn index_mut(&mut self, key: K) -> &mut T {
+        self.get_mut(key).expect("lake::Pool: stale handle")
     }
 }
 
