@@ -85,3 +85,23 @@ fn shared_pools_take_and_return_the_generated_handle_across_threads() {
     assert!(conns.discard(guarded));
     assert!(conns.get(guarded).is_none(), "stale after remove");
 }
+
+#[test]
+fn generated_handles_are_ordered_as_their_handles() {
+    use std::collections::BTreeMap;
+    let mut sessions: Pool<Session, SessionHandle> = Pool::typed(4);
+    let hs: Vec<SessionHandle> = (0..4).map(|i| sessions.insert(Session(i))).collect();
+    // Reuse slot of hs[1] under a later generation.
+    sessions.remove(hs[1]);
+    let again = sessions.insert(Session(9));
+    assert_eq!(again.handle().index(), hs[1].handle().index());
+    let mut sorted = vec![again, hs[3], hs[0], hs[1], hs[2]];
+    sorted.sort();
+    assert_eq!(sorted, vec![hs[0], hs[1], again, hs[2], hs[3]]);
+    for w in sorted.windows(2) {
+        assert_eq!(w[0].cmp(&w[1]), w[0].handle().cmp(&w[1].handle()));
+    }
+    let by_handle: BTreeMap<SessionHandle, u64> =
+        sorted.iter().map(|&h| (h, sessions.get(h).map_or(0, |s| s.0))).collect();
+    assert_eq!(by_handle.values().copied().collect::<Vec<_>>(), [0, 0, 9, 2, 3]);
+}
