@@ -1,4 +1,4 @@
-//! W4 (DESIGN.md §9), shared by the criterion bench (`benches/w4_pool.rs`) and the callgrind
+//! W4, shared by the criterion bench (`benches/w4_pool.rs`) and the callgrind
 //! driver (`src/bin/callgrind_w4.rs`): 1 000 live 64-byte objects; 100 000 × { remove a
 //! pseudo-random one, read one word of it, insert a new one } per round, the same position
 //! sequence for every keyed contender.

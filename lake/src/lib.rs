@@ -73,11 +73,13 @@ pub mod __private;
 
 pub use crate::error::{AllocError, DropletError, Full, PerThreadError, RemoveError, RewindError};
 pub use crate::lake::*;
-#[cfg(feature = "std")]
-pub use crate::pool::{try_with_pool, with_pool, PerThreadPool};
-pub use crate::pool::{CacheAligned, Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle};
 #[cfg(all(feature = "async", any(loom, target_has_atomic = "64")))]
 pub use crate::pool::AcquireError;
+#[cfg(feature = "std")]
+pub use crate::pool::{try_with_pool, with_pool, PerThreadPool};
+pub use crate::pool::{
+    CacheAligned, Handle, Pool, PoolBox, PoolBuilder, PoolKey, PoolStats, Pooled, Recycle,
+};
 #[cfg(any(loom, target_has_atomic = "64"))]
 pub use crate::pool::{Ref, SharedPool, SharedPoolBox, SharedPoolBuilder};
 

@@ -101,7 +101,12 @@ fn generated_handles_are_ordered_as_their_handles() {
     for w in sorted.windows(2) {
         assert_eq!(w[0].cmp(&w[1]), w[0].handle().cmp(&w[1].handle()));
     }
-    let by_handle: BTreeMap<SessionHandle, u64> =
-        sorted.iter().map(|&h| (h, sessions.get(h).map_or(0, |s| s.0))).collect();
-    assert_eq!(by_handle.values().copied().collect::<Vec<_>>(), [0, 0, 9, 2, 3]);
+    let by_handle: BTreeMap<SessionHandle, u64> = sorted
+        .iter()
+        .map(|&h| (h, sessions.get(h).map_or(0, |s| s.0)))
+        .collect();
+    assert_eq!(
+        by_handle.values().copied().collect::<Vec<_>>(),
+        [0, 0, 9, 2, 3]
+    );
 }

@@ -143,16 +143,25 @@ proptest! {
 fn remove_try_remove_and_discard_agree_step_by_step() {
     let mut pool = Pool::with_capacity(2);
     let shared = SharedPool::with_capacity(2);
-    let (p, s) = (pool.insert(String::from("a")), shared.insert(String::from("a")));
+    let (p, s) = (
+        pool.insert(String::from("a")),
+        shared.insert(String::from("a")),
+    );
     assert_eq!(pool.remove(p), shared.remove(s));
     assert_eq!((pool.remove(p), shared.remove(s)), (None, None));
     assert_eq!(pool.try_remove(p), Err(RemoveError::Stale));
     assert_eq!(shared.try_remove(s), Err(RemoveError::Stale));
     assert!(!pool.discard(p) && !shared.discard(s));
-    let (p, s) = (pool.insert(String::from("b")), shared.insert(String::from("b")));
+    let (p, s) = (
+        pool.insert(String::from("b")),
+        shared.insert(String::from("b")),
+    );
     assert_eq!(pool.try_remove(p).as_deref(), Ok("b"));
     assert_eq!(shared.try_remove(s).as_deref(), Ok("b"));
-    let (p, s) = (pool.insert(String::from("c")), shared.insert(String::from("c")));
+    let (p, s) = (
+        pool.insert(String::from("c")),
+        shared.insert(String::from("c")),
+    );
     assert!(pool.discard(p) && shared.discard(s));
     assert!(!pool.contains(p) && !shared.contains(s));
     assert_eq!((pool.len(), shared.len()), (0, 0));
@@ -189,7 +198,11 @@ fn shared_removal_while_read_leaves_the_key_stale_except_try_remove() {
 #[test]
 fn builders_spell_the_same_options() {
     let one = NonZeroU32::MIN;
-    let mut pool: Pool<u8> = Pool::builder().capacity(1).fixed().max_generation(one).build();
+    let mut pool: Pool<u8> = Pool::builder()
+        .capacity(1)
+        .fixed()
+        .max_generation(one)
+        .build();
     let shared: SharedPool<u8> = SharedPool::builder()
         .capacity(1)
         .fixed()
@@ -238,7 +251,11 @@ fn ordered_by_index_then_generation(handles: &[Handle]) {
         );
     }
     let set: BTreeSet<Handle> = handles.iter().copied().collect();
-    assert_eq!(set.len(), handles.len(), "distinct handles stay distinct keys");
+    assert_eq!(
+        set.len(),
+        handles.len(),
+        "distinct handles stay distinct keys"
+    );
     assert_eq!(set.into_iter().collect::<Vec<_>>(), sorted);
 }
 

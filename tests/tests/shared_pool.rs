@@ -251,7 +251,10 @@ fn take_moves_the_value_out_and_frees_the_slot() {
     assert_eq!(pool.try_remove(h).err(), Some(RemoveError::Stale));
     let h2 = pool.insert(Counted::new(2, &drops)); // the slot is reused...
     assert_eq!(h2.index(), h.index());
-    assert!(pool.try_remove(h).is_err(), "...and the old handle stays stale");
+    assert!(
+        pool.try_remove(h).is_err(),
+        "...and the old handle stays stale"
+    );
     drop(taken);
     drop(pool);
     drops.assert_exactly_once([1, 2]);
@@ -293,7 +296,11 @@ fn take_refuses_while_a_ref_reads_and_changes_nothing() {
 
 #[test]
 fn take_retires_a_slot_whose_generation_runs_out() {
-    let pool = SharedPool::builder().capacity(1).fixed().max_generation(NonZeroU32::MIN).build();
+    let pool = SharedPool::builder()
+        .capacity(1)
+        .fixed()
+        .max_generation(NonZeroU32::MIN)
+        .build();
     let h = pool.insert(5u8);
     assert_eq!(pool.try_remove(h), Ok(5));
     assert_eq!(stats(&pool), (0, 1, 0, 1));
@@ -320,7 +327,11 @@ fn stale_handle_never_reaches_the_slots_new_value() {
 #[test]
 fn a_slot_whose_generation_runs_out_is_retired() {
     let max = NonZeroU32::new(3).unwrap();
-    let pool = SharedPool::builder().capacity(1).fixed().max_generation(max).build();
+    let pool = SharedPool::builder()
+        .capacity(1)
+        .fixed()
+        .max_generation(max)
+        .build();
     let mut seen = Vec::new();
     for i in 0..3 {
         let h = pool.insert(i);
@@ -335,14 +346,21 @@ fn a_slot_whose_generation_runs_out_is_retired() {
     );
     assert_eq!(stats(&pool), (0, 1, 0, 1));
     // A growing pool retires the slot and uses a new one.
-    let growing = SharedPool::builder().capacity(1).max_generation(NonZeroU32::MIN).build();
+    let growing = SharedPool::builder()
+        .capacity(1)
+        .max_generation(NonZeroU32::MIN)
+        .build();
     let h = growing.insert(1);
     growing.discard(h);
     let h2 = growing.insert(2);
     assert_ne!(h2.index(), h.index());
     assert_eq!(growing.stats().retired, 1);
     // Retirement through a guard and through a last `Ref` too.
-    let pool = SharedPool::builder().capacity(2).fixed().max_generation(NonZeroU32::MIN).build();
+    let pool = SharedPool::builder()
+        .capacity(2)
+        .fixed()
+        .max_generation(NonZeroU32::MIN)
+        .build();
     drop(pool.acquire(|| 1));
     let h = pool.insert(2);
     let r = pool.get(h).unwrap();

@@ -1,8 +1,8 @@
 //! The thread-local lake: `lake::with_lake(|lake| …)`.
 
-use core::cell::RefCell;
 use crate::error::PerThreadError;
 use crate::lake::{Lake, LakeBuilder};
+use core::cell::RefCell;
 
 std::thread_local! {
     /// This thread's lake. Lazily created (empty: [`Lake::new`] allocates nothing) on first

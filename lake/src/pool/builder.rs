@@ -5,9 +5,9 @@ use core::marker::PhantomData;
 use core::num::NonZeroU32;
 
 use super::{Handle, Pool, PoolKey, Recycle};
+use crate::math::generation::Growth;
 #[cfg(doc)]
 use crate::Full;
-use crate::math::generation::Growth;
 
 /// Configures a [`Pool`]: initial capacity, growth, `max_capacity`, recycling.
 ///

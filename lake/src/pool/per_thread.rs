@@ -154,8 +154,7 @@ impl<T: 'static> PerThreadPool<T> {
     /// ```
     #[track_caller]
     pub fn with_mut<R>(f: impl FnOnce(&mut Pool<T>) -> R) -> R {
-        Self::try_with_mut(f)
-            .unwrap_or_else(|e| panic!("lake::pool::PerThreadPool::with_mut: {e}"))
+        Self::try_with_mut(f).unwrap_or_else(|e| panic!("lake::pool::PerThreadPool::with_mut: {e}"))
     }
 
     /// Replaces this thread's pool of `T` with `pool` (e.g. a recycling or fixed one) and

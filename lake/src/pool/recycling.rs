@@ -78,6 +78,10 @@ impl<T> Recycling<T> {
 
     /// `(hits, misses, kept)` for `PoolStats`.
     pub(super) fn counts(&self) -> (u64, u64, usize) {
-        (self.hits.get(), self.misses.get(), self.slots.borrow().len())
+        (
+            self.hits.get(),
+            self.misses.get(),
+            self.slots.borrow().len(),
+        )
     }
 }

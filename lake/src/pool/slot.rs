@@ -4,9 +4,12 @@
 //! or [`END`] means *vacant* (and is the next free slot), the other sentinels mean occupied,
 //! held by a guard, recycled (vacant but holding a recycled value) or retired.
 //!
-//! The value sits in its own `UnsafeCell<MaybeUninit<T>>` (DESIGN §3 rule 7): the pool hands
-//! out `&T`/`&mut T` and guards point at single slots, and nothing ever takes `&mut` of the
-//! whole storage while a guard or a shared borrow of the pool exists.
+//! The value sits in its own `UnsafeCell<MaybeUninit<T>>`, per slot rather than around the
+//! whole slot array: the pool hands out `&T`/`&mut T` and guards point at single slots, so
+//! each value must be reachable through a shared reference to its own slot without any
+//! `&mut` to the storage of the others. Nothing ever takes `&mut` of the whole storage while
+//! a guard or a shared borrow of the pool exists (the `&mut self` fast paths of `Pool` run
+//! only when neither can).
 
 use core::cell::{Cell, UnsafeCell};
 use core::mem::MaybeUninit;

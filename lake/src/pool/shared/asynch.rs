@@ -287,7 +287,11 @@ mod tests {
             Poll::Ready(Err(AcquireError::Closed))
         ));
         // The last slot retires while a waiter waits: NeverServed.
-        let pool = SharedPool::builder().capacity(1).fixed().max_generation(NonZeroU32::MIN).build();
+        let pool = SharedPool::builder()
+            .capacity(1)
+            .fixed()
+            .max_generation(NonZeroU32::MIN)
+            .build();
         let held = pool.acquire(|| 0);
         let mut f = pool.acquire_async(|| 1);
         assert!(poll(&mut f, &waker).is_pending());

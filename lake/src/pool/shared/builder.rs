@@ -179,7 +179,11 @@ impl<T, K: PoolKey> SharedPoolBuilder<T, K> {
             n => (n.min(limit), true),
         };
         let first = first as u32;
-        let max_pages = if self.fixed { 1 } else { pages_within(first, limit) };
+        let max_pages = if self.fixed {
+            1
+        } else {
+            pages_within(first, limit)
+        };
         let max_generation = self
             .max_generation
             .clamp(generation::FIRST, generation::MAX_GENERATION);

@@ -8,10 +8,10 @@ use core::ops::{Deref, DerefMut};
 use super::page::{Page, Slot};
 use super::pool::{handle, Core};
 use super::state;
-use crate::pool::{Handle, PoolKey};
-use crate::sync::Ordering;
 #[cfg(doc)]
 use super::SharedPool;
+use crate::pool::{Handle, PoolKey};
+use crate::sync::Ordering;
 
 /// A guard reading a value in a [`SharedPool`], from [`SharedPool::get`]. The value is not
 /// dropped while a guard lives (if it is removed meanwhile, the last guard drops it).

@@ -196,7 +196,13 @@ fn loom_stats_never_see_pending_below_zero() {
     loom::model(|| {
         let drops = Arc::new(AtomicUsize::new(0));
         // Generation 1 is the last: the removal retires the slot, so `retired` is 1.
-        let pool = Arc::new(SharedPool::builder().capacity(1).fixed().max_generation(core::num::NonZeroU32::MIN).build());
+        let pool = Arc::new(
+            SharedPool::builder()
+                .capacity(1)
+                .fixed()
+                .max_generation(core::num::NonZeroU32::MIN)
+                .build(),
+        );
         let h = pool.insert(Tracked::new(5, &drops));
         let r = pool.get(h).unwrap();
         let p = pool.clone();

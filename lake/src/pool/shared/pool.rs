@@ -31,10 +31,10 @@ use core::num::NonZeroU32;
 use core::ptr;
 
 use super::page::{Page, Slot};
-use super::{Ref, SharedPoolBox, SharedPoolBuilder};
 use super::state::{self, RefError, MAX_PAGES};
-use crate::math::generation::{self, MAX_SLOTS};
+use super::{Ref, SharedPoolBox, SharedPoolBuilder};
 use crate::error::Full;
+use crate::math::generation::{self, MAX_SLOTS};
 use crate::pool::{Handle, PoolKey, Pooled};
 use crate::sync::{AtomicPtr, AtomicUsize, Ordering};
 
@@ -801,4 +801,3 @@ pub struct SharedPoolStats {
     /// Slots retired because their generation ran out.
     pub retired: usize,
 }
-

@@ -23,9 +23,9 @@
 //! [`Pool`]: crate::Pool
 
 use super::page::{Page, Slot};
-use super::{state, SharedPool};
 #[cfg(doc)]
 use super::Ref;
+use super::{state, SharedPool};
 use crate::error::RemoveError;
 use crate::pool::PoolKey;
 use crate::sync::Ordering;
@@ -121,10 +121,7 @@ impl<T, K: PoolKey> SharedPool<T, K> {
             } => {
                 // SAFETY: `Owned` is our CAS to `Owned(generation)`: initialised, unreferenced,
                 // ours alone (see `Unlinked::Owned`).
-                Some(unsafe {
-                    self.core()
-                        .read_and_vacate(page, slot, offset, generation)
-                })
+                Some(unsafe { self.core().read_and_vacate(page, slot, offset, generation) })
             }
             Unlinked::Deferred | Unlinked::Stale => None,
         }
@@ -196,10 +193,8 @@ impl<T, K: PoolKey> SharedPool<T, K> {
                         // SAFETY: our CAS moved the slot from `Occupied(g, 0)` to `Owned(g)`:
                         // the value is initialised and no `Ref` reads it (refs was 0, and `get`
                         // cannot add one to an `Owned` word), so we are its only owner.
-                        let value = unsafe {
-                            self.core()
-                                .read_and_vacate(page, slot, offset, generation)
-                        };
+                        let value =
+                            unsafe { self.core().read_and_vacate(page, slot, offset, generation) };
                         return Ok(value);
                     }
                     Err(actual) => cur = actual,
@@ -208,4 +203,3 @@ impl<T, K: PoolKey> SharedPool<T, K> {
         }
     }
 }
-

@@ -174,7 +174,13 @@ fn loom_waiters_busy_drain_races_register_and_release() {
 #[test]
 fn loom_waiters_retirement_wakes_with_never_served() {
     loom::model(|| {
-        let pool = Arc::new(SharedPool::builder().capacity(1).fixed().max_generation(core::num::NonZeroU32::MIN).build());
+        let pool = Arc::new(
+            SharedPool::builder()
+                .capacity(1)
+                .fixed()
+                .max_generation(core::num::NonZeroU32::MIN)
+                .build(),
+        );
         let h = pool.insert(0usize);
         let p = pool.clone();
         let t = thread::spawn(move || loom::future::block_on(p.acquire_async(|| 1)).map(|g| *g));
