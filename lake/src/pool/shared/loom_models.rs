@@ -141,11 +141,11 @@ fn loom_guard_drop_races_acquire() {
     });
 }
 
-/// `get` racing `remove`: the reader either sees `None` or a live value that stays alive
+/// `get` racing `discard`: the reader either sees `None` or a live value that stays alive
 /// until its `Ref` drops (then the reader's drop is the one that frees it); the value is
 /// dropped exactly once, and never while read.
 #[test]
-fn loom_get_races_remove() {
+fn loom_get_races_discard() {
     loom::model(|| {
         let drops = Arc::new(AtomicUsize::new(0));
         let pool = Arc::new(SharedPool::fixed(1));
@@ -160,12 +160,37 @@ fn loom_get_races_remove() {
     });
 }
 
-/// `take` racing `get`: the taker gets the value only if no reader holds it (else
-/// `Borrowed`, and a second `take` after the reader is done succeeds); a reader that comes
-/// after the take sees `None`. The value is never read after it was moved out and dropped,
+/// `remove` racing `get`: the remover gets the value back only if no reader got in first;
+/// otherwise `remove` returns `None`, the reader still reads a live value, and its `Ref`
+/// drops it. Either way the handle is stale after `remove`, the value is dropped exactly once
+/// (never while read, never after being moved out), and the slot is free at the end.
+#[test]
+fn loom_remove_returns_value_or_leaves_it_to_the_reader() {
+    loom::model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(SharedPool::fixed(1));
+        let h = pool.insert(Tracked::new(11, &drops));
+        let p = pool.clone();
+        let t = thread::spawn(move || p.get(h).map(|r| r.read()));
+        let removed = pool.remove(h);
+        assert!(!pool.contains(h), "stale after remove, whatever it returned");
+        let got = removed.as_ref().map(Tracked::read);
+        drop(removed);
+        let seen = t.join().unwrap();
+        if got.is_none() {
+            assert_eq!(seen, Some(11), "only a reader makes remove return None");
+        }
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+        assert_eq!(pool.stats().free, 1, "the slot is free again");
+    });
+}
+
+/// `try_remove` racing `get`: the remover gets the value only if no reader holds it (else
+/// `Borrowed`, and a second `try_remove` after the reader is done succeeds); a reader that
+/// comes after sees `None`. The value is never read after it was moved out and dropped,
 /// and it is dropped exactly once.
 #[test]
-fn loom_take_races_get() {
+fn loom_try_remove_races_get() {
     loom::model(|| {
         let drops = Arc::new(AtomicUsize::new(0));
         let pool = Arc::new(SharedPool::fixed(1));
@@ -175,12 +200,12 @@ fn loom_take_races_get() {
         let first = pool.try_remove(h);
         let busy = first.is_err();
         if let Err(e) = &first {
-            assert_eq!(*e, super::RemoveError::Borrowed);
+            assert_eq!(*e, crate::RemoveError::Borrowed);
         }
         drop(first); // drops the taken value, if any
         let seen = t.join().unwrap();
         if busy {
-            assert_eq!(seen, Some(9), "only a reader makes take refuse");
+            assert_eq!(seen, Some(9), "only a reader makes try_remove refuse");
             assert_eq!(pool.try_remove(h).map(|v| v.read()).ok(), Some(9));
         }
         assert_eq!(drops.load(Ordering::Relaxed), 1);

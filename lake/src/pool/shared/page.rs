@@ -135,8 +135,16 @@ impl<T> Page<T> {
     }
 
     /// Marks slot `offset` free again (after its state word was stored `Vacant`).
+    ///
+    /// # Safety
+    ///
+    /// The caller owns slot `offset` (it cleared its bit, or its word is `Owned` by the
+    /// caller), the slot holds no value, and its word was stored `Vacant` before this call.
+    /// Setting the bit hands the slot to the next claimer, who writes it: releasing a slot
+    /// that still holds a value, or that another party owns, gives a live slot to a second
+    /// writer.
     #[inline]
-    pub(crate) fn release(&self, offset: u32) {
+    pub(crate) unsafe fn release(&self, offset: u32) {
         self.free.release(offset);
     }
 

@@ -215,20 +215,25 @@ impl Core {
             #[cfg(feature = "async")]
             self.waiters.notify_all();
         } else {
-            page.release(offset);
+            // SAFETY: the word was just stored `Vacant` (this function's contract: we owned
+            // the slot and its value is gone).
+            unsafe { page.release(offset) };
             #[cfg(feature = "async")]
             self.waiters.notify_one();
         }
     }
 }
 
-/// A claimed slot.
+/// A claimed slot: the token that carries "this slot is vacant and ours alone" to
+/// [`SharedPool::own`] and [`SharedPool::unclaim`]. Only [`SharedPool::claim`] makes one (its
+/// fields are private to this module), from a free bit it cleared itself, and both consumers
+/// take it by value, so a claim is used once.
 pub(super) struct Claim<'a, T> {
-    pub(super) page: &'a Page<T>,
-    pub(super) slot: &'a Slot<T>,
-    pub(super) index: u32,
-    pub(super) offset: u32,
-    pub(super) generation: u32,
+    page: &'a Page<T>,
+    slot: &'a Slot<T>,
+    index: u32,
+    offset: u32,
+    generation: u32,
 }
 
 impl<T> SharedPool<T> {
@@ -647,7 +652,8 @@ impl<T, K> SharedPool<T, K> {
     /// generation, so no generation step is needed).
     #[cfg(feature = "async")]
     pub(super) fn unclaim(&self, c: Claim<'_, T>) {
-        c.page.release(c.offset);
+        // SAFETY: a claim is a vacant slot whose bit we cleared and never wrote.
+        unsafe { c.page.release(c.offset) };
         self.core.waiters.notify_one();
     }
 
