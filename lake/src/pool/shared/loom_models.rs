@@ -173,7 +173,10 @@ fn loom_remove_returns_value_or_leaves_it_to_the_reader() {
         let p = pool.clone();
         let t = thread::spawn(move || p.get(h).map(|r| r.read()));
         let removed = pool.remove(h);
-        assert!(!pool.contains(h), "stale after remove, whatever it returned");
+        assert!(
+            !pool.contains(h),
+            "stale after remove, whatever it returned"
+        );
         let got = removed.as_ref().map(Tracked::read);
         drop(removed);
         let seen = t.join().unwrap();
