@@ -41,11 +41,11 @@ use crate::sync::{AtomicPtr, AtomicUsize, Ordering};
 /// Slots of the first page of [`SharedPool::new`] (and of a builder given no capacity),
 /// allocated on first use.
 ///
-/// 32 slots is one 32-bit word of the free bitmap's hint granularity and, for a small value,
-/// a few KiB: small enough that an unused pool costs little, large enough that a pool which
-/// is used at all does not install pages 1–3 (32 + 64 + 128 slots) in its first few hundred
-/// inserts. No benchmark in `benches/` varies it (W5 uses `with_capacity(1024)`); it is a
-/// memory-footprint choice, not a measured speed optimum.
+/// 32 slots: small enough that a pool nobody sized costs little until it is used heavily
+/// (32 slots of a 64-byte value are about 2.3 KiB, and their free bits half of one bitmap
+/// word), while pages double, so a pool of `n` values has about `log2(n / 32)` pages. No
+/// benchmark in `benches/` varies it (W5 sizes its pool with `with_capacity(1024)`): it is a
+/// footprint choice, not a measured speed optimum.
 pub(super) const DEFAULT_FIRST_PAGE: u32 = 32;
 
 /// A lock-free typed pool shared between threads: values in reusable slots, addressed by
