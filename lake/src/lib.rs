@@ -29,7 +29,7 @@
 //! `#[lake(pool)]`, a typed pool handle).
 //!
 //! [`pool`] holds typed pools with generational handles: [`Pool`] for one thread,
-//! [`SharedPool`] (lock-free) for many, and [`PerThreadPool`](pool::PerThreadPool) for one
+//! [`SharedPool`] (lock-free) for many, and [`PerThreadPool`] for one
 //! pool per type per thread.
 //!
 //! ## Re-exports
@@ -44,7 +44,7 @@
 //! The features of `lake/Cargo.toml`, each described by the comment above it there:
 //!
 //! - `std` (default): the per-thread lake ([`with_lake`]) and pools
-//!   ([`PerThreadPool`](pool::PerThreadPool)), which need `std`'s thread-locals; the core is
+//!   ([`PerThreadPool`]), which need `std`'s thread-locals; the core is
 //!   `no_std` + `alloc`, and every error implements `core::error::Error` either way.
 //! - `count-allocations`: exact allocation counters, `LakeStats::allocations` and
 //!   [`PoolStats::inserts`] / [`PoolStats::removes`] (`None` without it). Off by default:
