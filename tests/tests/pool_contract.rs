@@ -126,7 +126,12 @@ fn run_shared(cap: usize, ops: &[Op]) -> Vec<(Out, usize)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(scaled(256, 4) as u32))]
+    #![proptest_config(ProptestConfig {
+        cases: scaled(256, 4) as u32,
+        // Miri's isolation has no file system for the regression file.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn the_same_operations_give_the_same_results(
