@@ -236,7 +236,7 @@ fn ref_keeps_a_removed_value_alive_and_the_last_ref_drops_it() {
 // Stale and foreign handles, generations, retirement
 
 #[test]
-fn take_moves_the_value_out_and_frees_the_slot() {
+fn try_remove_moves_the_value_out_and_frees_the_slot() {
     let drops = Drops::new();
     let pool = SharedPool::fixed(1);
     let h = pool.insert(Counted::new(1, &drops));
@@ -274,7 +274,7 @@ fn a_guard_gives_its_value_out_and_frees_the_slot() {
 }
 
 #[test]
-fn take_refuses_while_a_ref_reads_and_changes_nothing() {
+fn try_remove_refuses_while_a_ref_reads_and_changes_nothing() {
     let pool = SharedPool::fixed(2);
     let h = pool.insert(String::from("read"));
     let r = pool.get(h).unwrap();
@@ -295,7 +295,7 @@ fn take_refuses_while_a_ref_reads_and_changes_nothing() {
 }
 
 #[test]
-fn take_retires_a_slot_whose_generation_runs_out() {
+fn try_remove_retires_a_slot_whose_generation_runs_out() {
     let pool = SharedPool::builder()
         .capacity(1)
         .fixed()
@@ -775,7 +775,7 @@ fn guards_move_between_threads_and_drop_there() {
 /// wins; a taker never gets a value a reader is reading; the value is dropped once (by the
 /// winning taker's thread, by the remover, or by the last reader).
 #[test]
-fn racing_takers_removers_and_readers_hand_out_each_value_once() {
+fn racing_try_removers_discarders_and_readers_hand_out_each_value_once() {
     let drops = Drops::new();
     let pool = SharedPool::fixed(4);
     let rounds = scaled(500, 20);
@@ -814,7 +814,7 @@ fn racing_takers_removers_and_readers_hand_out_each_value_once() {
 }
 
 #[test]
-fn racing_removers_and_readers_drop_each_value_once() {
+fn racing_discarders_and_readers_drop_each_value_once() {
     let drops = Drops::new();
     let pool = SharedPool::fixed(8);
     let rounds = scaled(500, 20);
