@@ -104,9 +104,37 @@ pub fn round<S: Store>(store: &mut S, keys: &mut [S::Key]) -> u64 {
     sum
 }
 
-/// The keyed contenders `run` knows (object-pool and `Box` have no keys: they live in the
-/// criterion bench only), plus `baseline`.
-pub const CONTENDERS: &[&str] = &["lake", "slab", "slotmap", "sharded-slab"];
+/// A keyed contender of W4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Keyed {
+    Lake,
+    Slab,
+    Slotmap,
+    ShardedSlab,
+}
+
+/// The keyed contenders `run` knows, in table order: the one place their names are written
+/// (object-pool and `Box` have no keys: they live in the criterion bench only).
+const TABLE: [(&str, Keyed); 4] = [
+    ("lake", Keyed::Lake),
+    ("slab", Keyed::Slab),
+    ("slotmap", Keyed::Slotmap),
+    ("sharded-slab", Keyed::ShardedSlab),
+];
+
+/// The names of [`TABLE`], in its order.
+const fn names<const K: usize>(table: &[(&'static str, Keyed); K]) -> [&'static str; K] {
+    let mut out = [""; K];
+    let mut i = 0;
+    while i < K {
+        out[i] = table[i].0;
+        i += 1;
+    }
+    out
+}
+
+/// The keyed contenders' names (from the contender table); [`BASELINE`] is not among them.
+pub const CONTENDERS: &[&str] = &names(&TABLE);
 
 /// The same loop without a store: the 64-byte value is read from and written to a plain array.
 pub const BASELINE: &str = "baseline";
@@ -133,14 +161,14 @@ pub trait WithStore {
 /// Builds the keyed contender `name` (one of [`CONTENDERS`]) and hands it to `w`; `None` for
 /// another name.
 pub fn with_contender<W: WithStore>(name: &str, w: W) -> Option<W::Out> {
-    Some(match name {
-        "lake" => w.with(lake::Pool::<Obj>::with_capacity(LIVE)),
-        "slab" => w.with(slab::Slab::<Obj>::with_capacity(LIVE)),
-        "slotmap" => w.with(slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(
+    let &(_, keyed) = TABLE.iter().find(|(n, _)| *n == name)?;
+    Some(match keyed {
+        Keyed::Lake => w.with(lake::Pool::<Obj>::with_capacity(LIVE)),
+        Keyed::Slab => w.with(slab::Slab::<Obj>::with_capacity(LIVE)),
+        Keyed::Slotmap => w.with(slotmap::SlotMap::<slotmap::DefaultKey, Obj>::with_capacity(
             LIVE,
         )),
-        "sharded-slab" => w.with(sharded_slab::Slab::<Obj>::new()),
-        _ => return None,
+        Keyed::ShardedSlab => w.with(sharded_slab::Slab::<Obj>::new()),
     })
 }
 
