@@ -40,6 +40,7 @@ use crate::math::chunk::CHUNK_ALIGN;
 use crate::math::keys::KeyStack;
 use builder::Config;
 use chunk::Chunk;
+use drop_list::LakeDrops;
 use rewind::Checkpoint;
 
 /// A bump arena: allocation is a pointer bump, and everything is freed at once by
@@ -124,6 +125,10 @@ pub struct Lake {
     config: Config,
     /// Process-unique identity, so keys from another lake are recognised.
     id: usize,
+    /// Destructors registered by [`Lake::alloc_dropping`], run by `reset`, by a rewind to a
+    /// point before them, and when the lake drops. Outside `chunks`: destructors run while no
+    /// borrow of it is held.
+    drops: LakeDrops,
 }
 
 /// A fresh lake identity. Identities are never reused while the process runs (a `usize`
@@ -252,6 +257,7 @@ impl Lake {
             }),
             id: next_lake_id(),
             config,
+            drops: LakeDrops::default(),
         }
     }
 
@@ -275,6 +281,26 @@ impl Lake {
     /// assert!(stats.high_water >= 8000);
     /// ```
     pub fn reset(&mut self) {
+        if !self.drops.is_empty() {
+            self.reset_dropping();
+            return;
+        }
+        self.reset_memory();
+    }
+
+    /// [`Lake::reset`] with registered destructors: runs them all (newest first; every one
+    /// even if some panic), then frees the memory, on every path.
+    #[cold]
+    #[inline(never)]
+    fn reset_dropping(&mut self) {
+        let drops = core::mem::take(&mut self.drops);
+        // SAFETY: `&mut self`: no reference into the lake, so none to a registered value, is
+        // alive.
+        unsafe { drops.drain_from(0, || self.reset_memory()) };
+    }
+
+    /// The memory part of [`Lake::reset`].
+    fn reset_memory(&mut self) {
         let used = self.used();
         let zero = self.config.zero_on_reset;
         let current_used = self.cursor() - self.start.get();
@@ -371,6 +397,18 @@ impl Lake {
     #[inline(always)]
     fn cursor(&self) -> usize {
         self.pos.load(Relaxed).addr()
+    }
+}
+
+impl Drop for Lake {
+    /// Runs the destructors registered by [`Lake::alloc_dropping`] (the chunks are freed by
+    /// their own drop).
+    fn drop(&mut self) {
+        if !self.drops.is_empty() {
+            let drops = core::mem::take(&mut self.drops);
+            // SAFETY: the lake is dropping: nothing borrows it, so no registered value is used.
+            unsafe { drops.drain_from(0, || {}) };
+        }
     }
 }
 

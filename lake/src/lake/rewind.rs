@@ -8,7 +8,7 @@
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::error::{AllocError, RewindError};
-use crate::math::keys::Key;
+use crate::math::keys::{Key, Spot};
 
 use super::Lake;
 
@@ -40,10 +40,22 @@ pub(crate) struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// The key of a snapshot or mark (a scope's checkpoint has none: an unused key).
+    fn key(&self) -> Key {
+        match self.anchor {
+            Anchor::Key(key) => key,
+            Anchor::Len(_) => Key {
+                slot: usize::MAX,
+                generation: 0,
+                depth: usize::MAX,
+            },
+        }
+    }
+
     fn is_valid(&self, keys: &crate::math::keys::KeyStack) -> bool {
         match self.anchor {
             Anchor::Key(key) => keys.is_valid(key),
-            Anchor::Len(len) => len <= keys.len(),
+            Anchor::Len(len) => len <= keys.depth(),
         }
     }
 }
@@ -69,28 +81,36 @@ impl Checkpoint {
 pub struct Snapshot(Checkpoint);
 
 impl Lake {
-    /// Records the cursor and pushes a key for it.
-    fn checkpoint(&self) -> Result<Checkpoint, AllocError> {
-        let key = self
-            .chunks
-            .borrow_mut()
-            .keys
-            .push()
-            .ok_or(AllocError::OutOfMemory {
-                requested: core::mem::size_of::<u64>(),
-            })?;
-        Ok(self.checkpoint_at(Anchor::Key(key)))
+    /// Records the cursor with a key: for a snapshot (`shared`), the newest key if it is a
+    /// snapshot's at the same place, else a new one; for a mark, a private key (released when
+    /// the mark is popped).
+    fn checkpoint(&self, shared: bool) -> Result<Checkpoint, AllocError> {
+        let mut list = self.chunks.borrow_mut();
+        let key = if shared {
+            let spot = Spot {
+                // "No chunk yet" is 0, chunk `i` is `i + 1`.
+                chunk: if list.chunks.is_empty() {
+                    0
+                } else {
+                    list.current + 1
+                },
+                pos: self.cursor(),
+            };
+            list.keys.push_at(spot)
+        } else {
+            list.keys.push()
+        }
+        .ok_or(AllocError::OutOfMemory {
+            requested: core::mem::size_of::<Key>(),
+        })?;
+        Ok(self.checkpoint_from(&list, Anchor::Key(key)))
     }
 
     /// Records the cursor for a scope or sandbox (no key; see [`Anchor::Len`]).
     #[inline]
     pub(crate) fn scope_checkpoint(&self) -> Checkpoint {
         let list = self.chunks.borrow();
-        self.checkpoint_from(&list, Anchor::Len(list.keys.len()))
-    }
-
-    fn checkpoint_at(&self, anchor: Anchor) -> Checkpoint {
-        self.checkpoint_from(&self.chunks.borrow(), anchor)
+        self.checkpoint_from(&list, Anchor::Len(list.keys.depth()))
     }
 
     #[inline]
@@ -142,8 +162,8 @@ impl Lake {
         // scope the stack has the length it had. With the same chunk start, the target's chunk
         // is the current one (chunks are freed only by reset, which pops every key).
         let nothing_to_pop = match target.anchor {
-            Anchor::Key(key) => keys.is_valid(key) && key.slot + 1 == keys.len(),
-            Anchor::Len(len) => len == keys.len(),
+            Anchor::Key(key) => keys.is_top(key),
+            Anchor::Len(len) => len == keys.depth(),
         };
         drop(list);
         if nothing_to_pop {
@@ -167,7 +187,7 @@ impl Lake {
         let Ok(list) = self.chunks.try_borrow() else {
             return false;
         };
-        let nothing_to_pop = len == list.keys.len();
+        let nothing_to_pop = len == list.keys.depth();
         drop(list);
         if nothing_to_pop {
             self.set_cursor(target.pos);
@@ -176,7 +196,9 @@ impl Lake {
     }
 
     /// Whether `target` is this lake's, the cursor is in its chunk (the same chunk start), and
-    /// a rewind has nothing to zero: the preconditions of the fast rewinds.
+    /// a rewind has nothing to zero: the preconditions of the fast rewinds. (Values registered
+    /// with [`Lake::alloc_dropping`] since the target need no test: each pushed a key, so the
+    /// fast rewinds' key test already sends the rewind to the slow path.)
     #[inline(always)]
     fn in_target_chunk(&self, target: &Checkpoint) -> bool {
         target.lake == self.id
@@ -191,12 +213,44 @@ impl Lake {
         self.pos.store(cursor.with_addr(pos), Relaxed);
     }
 
-    /// The general rewind: checks, pops keys and marks, crosses chunks, zeroes.
+    /// The general rewind: checks, drops the values registered since the target, pops keys
+    /// and marks, crosses chunks, zeroes.
     #[inline(never)]
     fn rewind_slow(&self, target: &Checkpoint) -> Result<(), RewindError> {
         if target.lake != self.id {
             return Err(RewindError::ForeignLake);
         }
+        // The keys from this slot up are popped; so are the drop-list entries that pushed them.
+        let cut = match target.anchor {
+            Anchor::Key(key) => key.depth + 1,
+            Anchor::Len(len) => len,
+        };
+        if self.drops.has_from(cut) {
+            // Checked before any destructor runs, so a stale target changes nothing.
+            if !self.is_in_reach(target) {
+                return Err(RewindError::Stale);
+            }
+            let mut rewound = Ok(());
+            // SAFETY: the values registered after the target lie in memory handed out after
+            // it, which the caller no longer uses (the `rewind_to` contract).
+            unsafe {
+                self.drops
+                    .drain_from(cut, || rewound = self.rewind_memory(target))
+            };
+            return rewound;
+        }
+        self.rewind_memory(target)
+    }
+
+    /// Whether a rewind to `target` (this lake's) would succeed: its key is valid and its
+    /// chunk is at or before the current one.
+    fn is_in_reach(&self, target: &Checkpoint) -> bool {
+        let list = self.chunks.borrow();
+        target.chunk.is_none_or(|chunk| chunk <= list.current) && target.is_valid(&list.keys)
+    }
+
+    /// The memory part of [`Lake::rewind_slow`].
+    fn rewind_memory(&self, target: &Checkpoint) -> Result<(), RewindError> {
         let used_here = self.cursor() - self.start.get();
         let zero = self.config.zero_on_reset;
         let mut guard = self.chunks.borrow_mut();
@@ -286,7 +340,7 @@ impl Lake {
     /// assert!(lake.try_snapshot().is_ok());
     /// ```
     pub fn try_snapshot(&self) -> Result<Snapshot, AllocError> {
-        self.checkpoint().map(Snapshot)
+        self.checkpoint(true).map(Snapshot)
     }
 
     /// Discards everything allocated after `snapshot` was taken: their memory is reused, and
@@ -365,8 +419,16 @@ impl Lake {
     /// ```
     #[track_caller]
     pub fn mark(&mut self) {
-        let mark = self.checkpoint().unwrap_or_else(|e| e.panic());
-        self.chunks.get_mut().marks.push(mark);
+        let mark = self.checkpoint(false).unwrap_or_else(|e| e.panic());
+        let list = self.chunks.get_mut();
+        if list.marks.try_reserve(1).is_err() {
+            list.keys.release(mark.key());
+            AllocError::OutOfMemory {
+                requested: core::mem::size_of::<Checkpoint>(),
+            }
+            .panic();
+        }
+        list.marks.push(mark);
     }
 
     /// Rewinds to the top mark, which stays set.
@@ -410,11 +472,7 @@ impl Lake {
     /// ```
     #[track_caller]
     pub fn move_mark(&mut self) -> Result<(), RewindError> {
-        self.chunks
-            .get_mut()
-            .marks
-            .pop()
-            .ok_or(RewindError::NoMark)?;
+        self.pop_mark()?;
         self.mark();
         Ok(())
     }
@@ -433,12 +491,12 @@ impl Lake {
     /// assert!(lake.pop_mark().is_err());
     /// ```
     pub fn pop_mark(&mut self) -> Result<(), RewindError> {
-        self.chunks
-            .get_mut()
-            .marks
-            .pop()
-            .map(drop)
-            .ok_or(RewindError::NoMark)
+        let list = self.chunks.get_mut();
+        let mark = list.marks.pop().ok_or(RewindError::NoMark)?;
+        // The mark was its key's only holder: the key leaves the stack once nothing above it
+        // is live, so mark loops do not grow it.
+        list.keys.release(mark.key());
+        Ok(())
     }
 
     /// Number of marks set.

@@ -122,6 +122,9 @@ impl<'g> Region<'g> {
     /// parent scope: its values and their memory then live on in the parent, so the parent
     /// takes over the destructors and runs them when it ends.
     ///
+    /// On every path the rewind happens: if destructors panic, the rest still run, then the
+    /// region is rewound, then the first panic propagates (see `drop_list::drain`).
+    ///
     /// Always inlined, so that ending a scope in a loop costs what the common case needs: an
     /// empty-drop-list test and [`Lake::rewind_scope_fast`]'s compares and one store. Running
     /// destructors, handing them to a parent and the general rewind stay out of line, and none
@@ -131,20 +134,37 @@ impl<'g> Region<'g> {
     fn end(&mut self, keep: bool) {
         // The list is moved out (a list is only its head; its entries link to each other, not
         // to it) and this region's left empty. No `Scope` of this region is alive any more
-        // (each borrows the region), and if a destructor unwinds, the list's own unwind guard
-        // runs the rest, so ending the region again (a scope's guard on unwinding) finds
-        // nothing left to drop, only the rewind to do.
+        // (each borrows the region). If the region is ended again (a closure scope's guard
+        // while a panic unwinds), it finds nothing left to drop, only the rewind to do.
         let drops = core::mem::take(&mut self.drops);
-        if keep {
-            if let Some(parent) = self.parent {
-                drops.move_into(parent);
-                return;
-            }
-        }
-        drops.run();
-        if !keep && !self.lake.rewind_scope_fast(&self.start) {
+        if !drops.is_empty() {
+            end_region_dropping(self.lake, self.start, drops, keep, self.parent);
+        } else if !keep && !self.lake.rewind_scope_fast(&self.start) {
             rewind_region_slow(self.lake, self.start);
         }
+    }
+}
+
+/// [`Region::end`] with registered destructors: hands them to the parent (kept with a
+/// parent), or runs them and then rewinds unless kept, on every path. Takes everything by
+/// value (see [`Region::end`]).
+#[cold]
+#[inline(never)]
+fn end_region_dropping(
+    lake: &Lake,
+    start: Checkpoint,
+    drops: DropList,
+    keep: bool,
+    parent: Option<&DropList>,
+) {
+    match (keep, parent) {
+        (true, Some(parent)) => drops.move_into(parent),
+        (true, None) => drops.run_then(|| {}),
+        (false, _) => drops.run_then(|| {
+            if !lake.rewind_scope_fast(&start) {
+                rewind_region_slow(lake, start);
+            }
+        }),
     }
 }
 
@@ -311,8 +331,11 @@ fn run_sandboxed<'g, R, E>(
         committed: false,
     };
     let result = f(&mut sandbox.scope());
-    // Ended inline on return, as in `run_scope`; the sandbox's `Drop` rolls back on unwinding.
-    sandbox.region.end(result.is_ok());
+    // Ended inline on return, as in `run_scope`; the sandbox's `Drop` rolls back if `f`
+    // unwinds. Marked committed first, so that a destructor panicking in a committed
+    // sandbox's list does not roll it back as the panic leaves through that `Drop`.
+    sandbox.committed = result.is_ok();
+    sandbox.region.end(sandbox.committed);
     core::mem::forget(sandbox);
     result
 }
