@@ -224,9 +224,11 @@ impl DropList {
     /// own) when `parent` runs. Used when a sandbox commits inside a scope: its values and
     /// their memory live on in the parent.
     ///
-    /// The caller must ensure this list's entries stay allocated until `parent` runs (they
-    /// lie in the committed sandbox, inside the parent's region).
-    pub(crate) fn move_into(&self, parent: &DropList) {
+    /// # Safety
+    ///
+    /// This list's entries stay allocated until `parent` runs (they lie in the committed
+    /// sandbox, inside the parent's region).
+    pub(crate) unsafe fn move_into(&self, parent: &DropList) {
         let Some(newest) = self.head.take() else {
             return;
         };
@@ -247,8 +249,12 @@ impl DropList {
     /// Runs every registered destructor, newest first, each exactly once, then `finish`, on
     /// every path (see [`drain`]): if destructors panic, the rest and `finish` still run, then
     /// the first panic propagates (unless the thread is already unwinding).
+    ///
+    /// # Safety
+    ///
+    /// No reference to a registered value is used any more (the scope that made them ended).
     #[inline(never)]
-    pub(crate) fn run_then(&self, finish: impl FnOnce()) {
+    pub(crate) unsafe fn run_then(&self, finish: impl FnOnce()) {
         let next = || {
             let header = self.head.get()?;
             // SAFETY: every header in the list starts a live entry (the `alloc` contract).
@@ -256,7 +262,7 @@ impl DropList {
             Some(header)
         };
         // SAFETY: `next` unlinks each entry before returning it; the values are no longer used
-        // (the `alloc` contract: the list runs when the scope's references have ended).
+        // (this function's contract).
         unsafe { drain(next, finish) }
     }
 }

@@ -15,6 +15,7 @@ mod rewind;
 mod scope;
 mod shared;
 mod stats;
+mod typed;
 mod view;
 
 pub use boxed::LakeBox;

@@ -125,19 +125,26 @@ impl Lake {
         }
     }
 
-    /// Moves the cursor back to `target`, discarding everything allocated after it.
-    ///
-    /// Safe to call with `&self` only when nothing allocated after `target` is still in use:
-    /// the safe callers hold `&mut Lake`; `reset_to` makes it its caller's contract.
+    /// Moves the cursor back to `target`, discarding everything allocated after it (and
+    /// dropping the values registered with [`Lake::alloc_dropping`] after it).
     ///
     /// The common case ([`Lake::rewind_fast`]) is just a store of the cursor (a scope loop pays
     /// no more than that); everything else takes [`Lake::rewind_slow`].
+    ///
+    /// # Safety
+    ///
+    /// Nothing allocated after `target` is used after this call (its memory is handed out
+    /// again): the safe callers hold `&mut Lake`, a scope's end holds the scope's exclusive
+    /// borrow, and `reset_to` makes it its caller's contract. Stale and foreign targets are
+    /// checked here, not assumed away.
     #[inline]
-    pub(crate) fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
-        if self.rewind_fast(target) {
+    pub(crate) unsafe fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
+        // SAFETY: this function's contract, forwarded.
+        if unsafe { self.rewind_fast(target) } {
             return Ok(());
         }
-        self.rewind_slow(target)
+        // SAFETY: this function's contract, forwarded.
+        unsafe { self.rewind_slow(target) }
     }
 
     /// The common case of [`Lake::rewind_to`], done if it applies: the cursor is still in the
@@ -145,10 +152,14 @@ impl Lake {
     /// zeroed. Then it moves the cursor back (one store) and returns `true`; otherwise it
     /// changes nothing and returns `false`, leaving the rewind to [`Lake::rewind_slow`].
     ///
-    /// The same caller contract as [`Lake::rewind_to`]. Always inlined: it is a handful of
-    /// loads and compares, and a call would cost as much again in a scope loop.
+    /// Always inlined: it is a handful of loads and compares, and a call would cost as much
+    /// again in a scope loop.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
     #[inline(always)]
-    pub(crate) fn rewind_fast(&self, target: &Checkpoint) -> bool {
+    pub(crate) unsafe fn rewind_fast(&self, target: &Checkpoint) -> bool {
         if !self.in_target_chunk(target) {
             return false;
         }
@@ -167,7 +178,9 @@ impl Lake {
         };
         drop(list);
         if nothing_to_pop {
-            self.set_cursor(target.pos);
+            // SAFETY: the target's chunk is the current one and its position lies in it; the
+            // bytes above it were handed out after the target, which the caller no longer uses.
+            unsafe { self.set_cursor(target.pos) };
         }
         nothing_to_pop
     }
@@ -175,8 +188,12 @@ impl Lake {
     /// [`Lake::rewind_fast`] for the start of a scope or sandbox (an [`Anchor::Len`]
     /// checkpoint; for any other it returns `false`). Ending a scope inlines this one: without
     /// the key case it is small enough for the inliner to take a scope guard's drop glue whole.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
     #[inline(always)]
-    pub(crate) fn rewind_scope_fast(&self, target: &Checkpoint) -> bool {
+    pub(crate) unsafe fn rewind_scope_fast(&self, target: &Checkpoint) -> bool {
         let Anchor::Len(len) = target.anchor else {
             return false;
         };
@@ -190,7 +207,8 @@ impl Lake {
         let nothing_to_pop = len == list.keys.depth();
         drop(list);
         if nothing_to_pop {
-            self.set_cursor(target.pos);
+            // SAFETY: as in `rewind_fast`.
+            unsafe { self.set_cursor(target.pos) };
         }
         nothing_to_pop
     }
@@ -207,16 +225,25 @@ impl Lake {
     }
 
     /// Moves the cursor to `pos` in the current chunk, keeping its provenance.
+    ///
+    /// # Safety
+    ///
+    /// `pos` lies in the current chunk (`start <= pos <= end`), and nothing uses the bytes
+    /// between `pos` and the cursor any more.
     #[inline(always)]
-    fn set_cursor(&self, pos: usize) {
+    unsafe fn set_cursor(&self, pos: usize) {
         let cursor = self.pos.load(Relaxed);
         self.pos.store(cursor.with_addr(pos), Relaxed);
     }
 
     /// The general rewind: checks, drops the values registered since the target, pops keys
     /// and marks, crosses chunks, zeroes.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
     #[inline(never)]
-    fn rewind_slow(&self, target: &Checkpoint) -> Result<(), RewindError> {
+    unsafe fn rewind_slow(&self, target: &Checkpoint) -> Result<(), RewindError> {
         if target.lake != self.id {
             return Err(RewindError::ForeignLake);
         }
@@ -232,14 +259,16 @@ impl Lake {
             }
             let mut rewound = Ok(());
             // SAFETY: the values registered after the target lie in memory handed out after
-            // it, which the caller no longer uses (the `rewind_to` contract).
+            // it, which the caller no longer uses, and `rewind_memory` has the same contract as
+            // this function (the `rewind_to` contract, forwarded).
             unsafe {
                 self.drops
                     .drain_from(cut, || rewound = self.rewind_memory(target))
             };
             return rewound;
         }
-        self.rewind_memory(target)
+        // SAFETY: this function's contract, forwarded.
+        unsafe { self.rewind_memory(target) }
     }
 
     /// Whether a rewind to `target` (this lake's) would succeed: its key is valid and its
@@ -250,7 +279,11 @@ impl Lake {
     }
 
     /// The memory part of [`Lake::rewind_slow`].
-    fn rewind_memory(&self, target: &Checkpoint) -> Result<(), RewindError> {
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
+    unsafe fn rewind_memory(&self, target: &Checkpoint) -> Result<(), RewindError> {
         let used_here = self.cursor() - self.start.get();
         let zero = self.config.zero_on_reset;
         let mut guard = self.chunks.borrow_mut();
@@ -284,7 +317,11 @@ impl Lake {
         if chunk == current {
             drop(guard);
             // Zeroes the given-back bytes when the lake zeroes on reset.
-            self.move_cursor(self.pos.load(Relaxed), pos);
+            // SAFETY: the cursor carries the current chunk's provenance; `pos` was a cursor
+            // position in this chunk (the target's, with a valid key), so it lies within it; the
+            // bytes above it were handed out after the target, which the caller no longer uses
+            // (the `rewind_to` contract).
+            unsafe { self.move_cursor(self.pos.load(Relaxed), pos) };
             return Ok(());
         }
         // The target is in an earlier chunk: the chunks after it are kept, emptied, for reuse.
@@ -308,7 +345,9 @@ impl Lake {
         list.used_before = used_before;
         drop(guard);
         self.enter_chunk(start, capacity);
-        self.move_cursor(start.as_ptr(), pos);
+        // SAFETY: `start` is the target chunk's start, with its provenance, and `pos` a cursor
+        // position in it (so within it); the cursor moves up from `start`, giving nothing back.
+        unsafe { self.move_cursor(start.as_ptr(), pos) };
         Ok(())
     }
 
@@ -363,7 +402,8 @@ impl Lake {
     /// ```
     #[inline]
     pub fn rewind(&mut self, snapshot: &Snapshot) -> Result<(), RewindError> {
-        self.rewind_to(&snapshot.0)
+        // SAFETY: `&mut self`: no reference into the lake is alive.
+        unsafe { self.rewind_to(&snapshot.0) }
     }
 
     /// Rewinds to `snapshot` through a shared reference, for code that keeps allocations from
@@ -397,7 +437,8 @@ impl Lake {
     /// ```
     #[inline]
     pub unsafe fn reset_to(&self, snapshot: &Snapshot) -> Result<(), RewindError> {
-        self.rewind_to(&snapshot.0)
+        // SAFETY: this function's contract is `rewind_to`'s.
+        unsafe { self.rewind_to(&snapshot.0) }
     }
 
     /// Pushes a mark: a snapshot kept on the lake's own mark stack, for code that rewinds to the
@@ -452,7 +493,8 @@ impl Lake {
             .marks
             .last()
             .ok_or(RewindError::NoMark)?;
-        self.rewind_to(&top)
+        // SAFETY: `&mut self`: no reference into the lake is alive.
+        unsafe { self.rewind_to(&top) }
     }
 
     /// Moves the top mark up to the current position, keeping everything allocated since it

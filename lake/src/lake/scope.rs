@@ -139,8 +139,13 @@ impl<'g> Region<'g> {
         let drops = core::mem::take(&mut self.drops);
         if !drops.is_empty() {
             end_region_dropping(self.lake, self.start, drops, keep, self.parent);
-        } else if !keep && !self.lake.rewind_scope_fast(&self.start) {
-            rewind_region_slow(self.lake, self.start);
+        } else if !keep {
+            // SAFETY: the region ends: its `Scope`s borrowed it, so everything allocated
+            // through them is dead, and the region held the lake exclusively since `start`.
+            if !unsafe { self.lake.rewind_scope_fast(&self.start) } {
+                // SAFETY: as above.
+                unsafe { rewind_region_slow(self.lake, self.start) };
+            }
         }
     }
 }
@@ -158,24 +163,37 @@ fn end_region_dropping(
     parent: Option<&DropList>,
 ) {
     match (keep, parent) {
-        (true, Some(parent)) => drops.move_into(parent),
-        (true, None) => drops.run_then(|| {}),
-        (false, _) => drops.run_then(|| {
-            if !lake.rewind_scope_fast(&start) {
-                rewind_region_slow(lake, start);
-            }
-        }),
+        // SAFETY: the region ends; its entries lie in its memory, which a commit keeps inside
+        // the parent's region until the parent runs its list.
+        (true, Some(parent)) => unsafe { drops.move_into(parent) },
+        // SAFETY: the region ends, so no reference to its values is alive (its `Scope`s
+        // borrowed it).
+        (true, None) => unsafe { drops.run_then(|| {}) },
+        // SAFETY: as above; and the rewind is sound because everything allocated in the region
+        // is dead and the region held the lake exclusively since `start`.
+        (false, _) => unsafe {
+            drops.run_then(|| {
+                if !lake.rewind_scope_fast(&start) {
+                    rewind_region_slow(lake, start);
+                }
+            })
+        },
     }
 }
 
 /// The rewind of [`Region::end`] when [`Lake::rewind_scope_fast`] does not apply. Takes the
 /// checkpoint by value, not a reference into the region (see [`Region::end`]).
+///
+/// # Safety
+///
+/// Called as a region ends: nothing allocated after `start` is used any more.
 #[cold]
 #[inline(never)]
-fn rewind_region_slow(lake: &Lake, start: Checkpoint) {
+unsafe fn rewind_region_slow(lake: &Lake, start: Checkpoint) {
     // Cannot fail: the region's exclusive borrow kept anything from rewinding past its start
     // (no rewind API is reachable through a `Scope`).
-    let rewound = lake.rewind_to(&start);
+    // SAFETY: this function's contract is `rewind_to`'s.
+    let rewound = unsafe { lake.rewind_to(&start) };
     debug_assert!(rewound.is_ok());
 }
 
