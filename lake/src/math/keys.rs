@@ -151,9 +151,16 @@ impl KeyStack {
     }
 
     /// Whether `key` is valid and the newest key: a rewind to it pops nothing.
+    ///
+    /// Cheaper than [`KeyStack::is_valid`] (the rewind fast path asks this): a key of the top
+    /// depth is in the top slot, which is never released and whose top is that depth, and
+    /// within one slot generation each depth is handed out once (a run grows only while
+    /// nothing was popped from it), so the slot and generation settle it.
     #[inline]
     pub fn is_top(&self, key: Key) -> bool {
-        key.depth.checked_add(1) == Some(self.depth) && self.is_valid(key)
+        key.depth.wrapping_add(1) == self.depth
+            && key.slot.wrapping_add(1) == self.len
+            && self.slots.get(key.slot).map(|s| s.generation) == Some(key.generation)
     }
 
     /// Pops every key above `key` (created after it), keeping `key` itself. Returns `false`
@@ -349,9 +356,12 @@ mod tests {
                 }
                 prop_assert!(stack.depth() <= model.len(), "{} > {}", stack.depth(), model.len());
                 prop_assert!(stack.slots() <= made.len().max(1));
+                // The newest key a rewind can name (popped marks' keys are gone for good).
+                let newest = model.iter().rev().find(|&&t| !made[t].released);
                 for (id, m) in made.iter().enumerate() {
                     if !m.released {
                         prop_assert_eq!(stack.is_valid(m.key), model.contains(&id), "key {}", id);
+                        prop_assert_eq!(stack.is_top(m.key), newest == Some(&id), "top {}", id);
                     }
                 }
             }
