@@ -322,7 +322,8 @@ impl Lake {
             // this wipes all of them, in the chunks that are freed as well as the one kept.
             for chunk in &mut list.chunks {
                 let filled = chunk.filled;
-                chunk.zero_prefix(filled);
+                // SAFETY: `&mut self`: no reference into the lake is alive.
+                unsafe { chunk.zero_prefix(filled) };
             }
         }
         // Keep the largest chunk; among equals the latest (it is the warmest in cache):
@@ -339,7 +340,9 @@ impl Lake {
         let start = kept.start();
         let capacity = kept.capacity();
         list.chunks.push(kept);
-        self.enter_chunk(start, capacity);
+        // SAFETY: the kept chunk is this lake's, and `&mut self` means none of its bytes is in
+        // use.
+        unsafe { self.enter_chunk(start, capacity) };
     }
 
     /// Bytes handed out since the last reset, including alignment padding.
@@ -380,7 +383,13 @@ impl Lake {
     /// Points the bump cursor at the start of a chunk. This is where the cursor invariant
     /// `start <= pos <= end <= CURSOR_LIMIT` is established: a chunk ending in the last 15 bytes
     /// of the address space (which no real allocator produces) offers those bytes to no one.
-    fn enter_chunk(&self, start: core::ptr::NonNull<u8>, capacity: usize) {
+    ///
+    /// # Safety
+    ///
+    /// `start` and `capacity` describe a chunk of this lake (with its provenance), and none of
+    /// its bytes is in use — or, for a rewind into a chunk, the caller moves the cursor up to
+    /// the checkpoint (`move_cursor`) before anything is allocated.
+    unsafe fn enter_chunk(&self, start: core::ptr::NonNull<u8>, capacity: usize) {
         let addr = start.as_ptr().addr();
         self.pos.store(start.as_ptr(), Relaxed);
         self.start.set(addr);

@@ -98,7 +98,9 @@ impl Lake {
             list.used_before += used_here;
             list.current = index;
             drop(list);
-            self.enter_chunk(start, capacity);
+            // SAFETY: a retained chunk after the current one: a rewind emptied it, and nothing
+            // was handed out from it since (the cursor only enters it here).
+            unsafe { self.enter_chunk(start, capacity) };
             return self
                 .bump_fast(layout)
                 .ok_or(AllocError::OutOfMemory { requested });
@@ -139,7 +141,8 @@ impl Lake {
         list.chunks.push(fresh);
         list.current = list.chunks.len() - 1;
         drop(list);
-        self.enter_chunk(start, size);
+        // SAFETY: a fresh chunk of this lake; nothing was handed out from it.
+        unsafe { self.enter_chunk(start, size) };
 
         // The chunk was chosen or sized to fit (see `chunk::fit_size`), so this succeeds; the
         // error is unreachable but cheaper to keep than to argue away with `unsafe`.

@@ -329,7 +329,9 @@ impl Lake {
         for later in &mut list.chunks[chunk + 1..=current] {
             if zero {
                 let filled = later.filled;
-                later.zero_prefix(filled);
+                // SAFETY: everything in the chunks after the target was handed out after it,
+                // which the caller no longer uses (this function's contract).
+                unsafe { later.zero_prefix(filled) };
             }
             later.filled = 0;
         }
@@ -338,13 +340,17 @@ impl Lake {
         let offset = pos - start.as_ptr().addr();
         if zero {
             let filled = target_chunk.filled;
-            target_chunk.zero_range(offset, filled);
+            // SAFETY: the bytes above the target in its chunk were handed out after it (the
+            // contract, as above).
+            unsafe { target_chunk.zero_range(offset, filled) };
         }
         let capacity = target_chunk.capacity();
         list.current = chunk;
         list.used_before = used_before;
         drop(guard);
-        self.enter_chunk(start, capacity);
+        // SAFETY: the target chunk is this lake's; the cursor is moved up to the checkpoint
+        // right below, before anything is allocated.
+        unsafe { self.enter_chunk(start, capacity) };
         // SAFETY: `start` is the target chunk's start, with its provenance, and `pos` a cursor
         // position in it (so within it); the cursor moves up from `start`, giving nothing back.
         unsafe { self.move_cursor(start.as_ptr(), pos) };
