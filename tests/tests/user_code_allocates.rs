@@ -11,10 +11,7 @@ use lake::{Lake, SyncLake};
 /// Allocates 200 bytes from `lake` per item it yields, so a collection keeps losing its
 /// "last block" position and crosses chunks.
 fn noisy_items<'a>(n: u32, alloc: impl Fn() + 'a) -> impl Iterator<Item = u32> + 'a {
-    (0..n).map(move |i| {
-        alloc();
-        i
-    })
+    (0..n).inspect(move |_| alloc())
 }
 
 /// Formats itself while allocating from a lake.
