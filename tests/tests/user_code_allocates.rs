@@ -99,8 +99,9 @@ fn shared_lakes_collect_while_the_same_lake_allocates() {
         })
     ));
     assert_eq!(&*text, expected_text());
-    let cloned = local.alloc_slice_clone(&[String::from("x"), String::from("y")]);
-    assert_eq!(cloned, &["x", "y"]);
+    // (No heap-owning items: a lake never drops what it holds, and miri reports leaks.)
+    let cloned = local.alloc_slice_clone(&[Some("x"), None]);
+    assert_eq!(cloned, &[Some("x"), None]);
 }
 
 #[test]

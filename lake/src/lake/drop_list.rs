@@ -197,8 +197,8 @@ impl DropList {
     ///
     /// # Safety
     ///
-    /// `run` must be called on this list before the lake memory allocated here is reused (a
-    /// rewind or reset past it), and the returned reference must not be used after `run`.
+    /// `run_then` must be called on this list before the lake memory allocated here is reused
+    /// (a rewind or reset past it), and the returned reference must not be used after that.
     // `&self -> &mut T` as in an arena: the value is in a fresh block no one else can reach.
     #[allow(clippy::mut_from_ref)]
     pub(crate) unsafe fn alloc<'s, T: 'static>(
@@ -210,7 +210,7 @@ impl DropList {
         // is reused and stops using the value before that (this function's contract).
         let (header, value) = unsafe { new_entry(lake, self.head.get(), 0, value)? };
         self.head.set(Some(header));
-        // SAFETY: a fresh, initialised value no one else can reach, used until `run` (contract).
+        // SAFETY: a fresh, initialised value no one else can reach, used until the list runs.
         Ok(unsafe { &mut *value.as_ptr() })
     }
 

@@ -83,13 +83,16 @@ use rewind::Checkpoint;
 /// | the items of an iterator  | [`alloc_iter`](Lake::alloc_iter) | [`try_alloc_iter`](Lake::try_alloc_iter) |
 /// | raw bytes for a layout    | [`alloc_layout`](Lake::alloc_layout) | [`try_alloc_layout`](Lake::try_alloc_layout) |
 /// | a value that is dropped   | [`alloc_box`](Lake::alloc_box) | [`try_alloc_box`](Lake::try_alloc_box) |
+/// | a value dropped on reset or rewind | [`alloc_dropping`](Lake::alloc_dropping) | [`try_alloc_dropping`](Lake::try_alloc_dropping) |
 ///
 /// # No destructors (unless you ask)
 ///
 /// Values placed with `alloc*` are **never dropped**: resetting or dropping the lake releases
 /// their memory without running `Drop`. That is what makes a reset O(chunks). For values that
 /// own resources (a `Vec`, a file), use [`alloc_box`](Lake::alloc_box): the returned
-/// [`LakeBox`] runs the destructor when it goes out of scope.
+/// [`LakeBox`] runs the destructor when it goes out of scope; or
+/// [`alloc_dropping`](Lake::alloc_dropping), whose destructor runs when the memory is given
+/// back (a reset, a rewind to a point before it, or the lake's drop).
 ///
 /// # Growth, capacity and limits
 ///

@@ -363,13 +363,13 @@ macro_rules! typed_api {
         }
 
         /// Clones a slice into the lake. If a `clone` panics, the clones made so far are
-        /// dropped.
+        /// dropped. (The clones themselves are never dropped, like every value in a lake.)
         ///
         /// # Panics
         ///
         /// If the lake cannot grow, or if a `clone` panics.
         ///
-        #[doc = concat!("```\n", $setup, "let words = [String::from(\"a\"), String::from(\"b\")];\nlet copy = lake.alloc_slice_clone(&words);\ncopy[1].push('!');\nassert_eq!(copy, &[\"a\", \"b!\"]);\n```")]
+        #[doc = concat!("```\n#[derive(Clone, Debug, PartialEq)]\nstruct Token<'s> { text: &'s str, line: u32 }\n\n", $setup, "let tokens = [Token { text: \"let\", line: 1 }, Token { text: \"x\", line: 1 }];\nlet copy = lake.alloc_slice_clone(&tokens);\ncopy[1].line = 2;\nassert_eq!(copy[0], tokens[0]);\nassert_ne!(copy[1], tokens[1]);\n```")]
         #[track_caller]
         pub fn alloc_slice_clone<T: Clone>(&self, src: &[T]) -> &$lt mut [T] {
             match self.try_alloc_slice_clone(src) {
