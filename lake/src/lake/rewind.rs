@@ -19,7 +19,7 @@ pub(crate) enum Anchor {
     /// and keeps it, so the snapshot can be used again.
     Key(Key),
     /// Scopes and sandboxes: their borrow of the lake guarantees they are in reach, so they only
-    /// record the key-stack length at their start; a rewind truncates back to it. (No key of
+    /// record the key-stack depth at their start; a rewind pops back to it. (No key of
     /// their own, so a loop of scopes does not grow the key stack.)
     Len(usize),
 }
@@ -170,7 +170,7 @@ impl Lake {
         };
         let keys = &list.keys;
         // Nothing to pop: the target's key is the newest one (its own key stays), or for a
-        // scope the stack has the length it had. With the same chunk start, the target's chunk
+        // scope the stack has the depth it had. With the same chunk start, the target's chunk
         // is the current one (chunks are freed only by reset, which pops every key).
         let nothing_to_pop = match target.anchor {
             Anchor::Key(key) => keys.is_top(key),
@@ -200,7 +200,7 @@ impl Lake {
         if !self.in_target_chunk(target) {
             return false;
         }
-        // As in `rewind_fast`: the stack has the length it had, so nothing was made since.
+        // As in `rewind_fast`: the stack has the depth it had, so nothing was made since.
         let Ok(list) = self.chunks.try_borrow() else {
             return false;
         };
