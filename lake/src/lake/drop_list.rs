@@ -423,3 +423,59 @@ const _: () = {
     const fn assert_send<T: Send>() {}
     assert_send::<Lake>();
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::sync::Arc;
+
+    use crate::Lake;
+
+    /// Counts its drops; panics in `Drop` when asked to.
+    struct Noisy(Arc<AtomicUsize>, bool);
+
+    impl Drop for Noisy {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Relaxed);
+            if self.1 {
+                panic!("destructor panicked");
+            }
+        }
+    }
+
+    /// The same guarantee with and without `std` (`cargo test -p lake --no-default-features
+    /// --lib drop_list`): one panicking destructor, the others still run, the memory is given
+    /// back, the panic propagates.
+    #[test]
+    fn one_panicking_destructor_keeps_neither_the_others_nor_the_memory() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let mut lake = Lake::new();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut guard = lake.scope_guard();
+            let s = guard.scope();
+            s.alloc_slice_copy(&[0u8; 500]);
+            s.alloc_dropping(Noisy(Arc::clone(&drops), false));
+            s.alloc_dropping(Noisy(Arc::clone(&drops), true));
+            s.alloc_dropping(Noisy(Arc::clone(&drops), false));
+        }));
+        assert!(result.is_err());
+        assert_eq!(drops.load(Relaxed), 3);
+        assert_eq!(lake.stats().used, 0);
+
+        let snap = lake.snapshot();
+        lake.alloc_dropping(Noisy(Arc::clone(&drops), false));
+        lake.alloc_dropping(Noisy(Arc::clone(&drops), true));
+        lake.alloc_slice_copy(&[0u8; 500]);
+        assert!(catch_unwind(AssertUnwindSafe(|| lake.rewind(&snap))).is_err());
+        assert_eq!(drops.load(Relaxed), 5);
+        assert_eq!(lake.stats().used, 0);
+
+        lake.alloc_dropping(Noisy(Arc::clone(&drops), true));
+        assert!(catch_unwind(AssertUnwindSafe(|| lake.reset())).is_err());
+        assert_eq!(drops.load(Relaxed), 6);
+        assert_eq!(lake.stats().used, 0);
+    }
+}
