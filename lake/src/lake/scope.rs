@@ -99,8 +99,16 @@ struct Region<'g> {
 }
 
 impl<'g> Region<'g> {
+    /// Starts a region at the lake's current position.
+    ///
+    /// # Safety
+    ///
+    /// The caller gives the region exclusive use of `lake` for `'g` (it holds `&'g mut Lake`,
+    /// or the `&mut Scope` of the enclosing region): nothing else allocates from the lake or
+    /// rewinds it while the region lives, and nothing allocated through the region is used
+    /// after it ends (its `Scope`s borrow it), since ending it rewinds to its start.
     #[inline]
-    fn new(lake: &'g Lake, parent: Option<&'g DropList>) -> Region<'g> {
+    unsafe fn new(lake: &'g Lake, parent: Option<&'g DropList>) -> Region<'g> {
         Region {
             lake,
             start: lake.scope_checkpoint(),
@@ -266,7 +274,8 @@ impl Lake {
     /// assert_eq!(lake.stats().used, 0);
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
-        run_scope(self, f)
+        // SAFETY: `&mut self` is held for the call.
+        unsafe { run_scope(self, f) }
     }
 
     /// Opens a scope that ends when the returned guard is dropped.
@@ -281,7 +290,8 @@ impl Lake {
     #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
-            region: Region::new(&*self, None),
+            // SAFETY: the guard holds the `&mut self` borrow for its lifetime.
+            region: unsafe { Region::new(&*self, None) },
         }
     }
 
@@ -294,7 +304,8 @@ impl Lake {
     /// ```
     pub fn sandbox(&mut self) -> Sandbox<'_> {
         Sandbox {
-            region: Region::new(&*self, None),
+            // SAFETY: the guard holds the `&mut self` borrow for its lifetime.
+            region: unsafe { Region::new(&*self, None) },
             committed: false,
         }
     }
@@ -316,19 +327,27 @@ impl Lake {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        run_sandboxed(self, None, f)
+        // SAFETY: `&mut self` is held for the call.
+        unsafe { run_sandboxed(self, None, f) }
     }
 }
 
 /// Runs `f` in a scope of `lake` that ends (drop list run, cursor rewound) when `f` returns or
-/// unwinds. Callers hold the exclusive access the scope needs: `&mut Lake`, or `&mut Scope`.
+/// unwinds.
+///
+/// # Safety
+///
+/// The caller holds the exclusive access the scope needs (`&mut Lake`, or `&mut Scope` of the
+/// enclosing region) for the duration of the call; see [`Region::new`].
 #[inline]
-fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+unsafe fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
     // The guard ends the scope if `f` unwinds; on return the scope is ended here, inline, and
     // the guard forgotten (its drop glue is not inlined across crates, and a scope loop would
     // pay that call every iteration).
     let mut guard = ScopeGuard {
-        region: Region::new(lake, None),
+        // SAFETY: this function's contract; `f`'s allocations carry the higher-ranked `'t`, so
+        // none outlives the call.
+        region: unsafe { Region::new(lake, None) },
     };
     let result = f(&mut guard.scope());
     guard.region.end(false);
@@ -337,15 +356,21 @@ fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
 }
 
 /// Runs `f` in a sandbox of `lake`, committed if it returns `Ok` (rolled back on `Err` or
-/// unwinding). Callers hold exclusive access, as for [`run_scope`].
+/// unwinding).
+///
+/// # Safety
+///
+/// As for [`run_scope`]; `parent` is the drop list of the region the caller's exclusive
+/// access comes from, if any.
 #[inline]
-fn run_sandboxed<'g, R, E>(
+unsafe fn run_sandboxed<'g, R, E>(
     lake: &'g Lake,
     parent: Option<&'g DropList>,
     f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
 ) -> Result<R, E> {
     let mut sandbox = Sandbox {
-        region: Region::new(lake, parent),
+        // SAFETY: this function's contract, as in `run_scope`.
+        region: unsafe { Region::new(lake, parent) },
         committed: false,
     };
     let result = f(&mut sandbox.scope());
@@ -486,7 +511,9 @@ impl<'s> Scope<'s> {
     /// });
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
-        run_scope(self.lake, f)
+        // SAFETY: `&mut self` (this scope) is held for the call, so the enclosing region
+        // allocates nothing meanwhile.
+        unsafe { run_scope(self.lake, f) }
     }
 
     /// Opens a nested scope that ends when the guard drops; see [`Lake::scope_guard`].
@@ -501,7 +528,8 @@ impl<'s> Scope<'s> {
     #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
-            region: Region::new(self.lake, None),
+            // SAFETY: the guard holds the `&mut self` borrow of this scope for its lifetime.
+            region: unsafe { Region::new(self.lake, None) },
         }
     }
 
@@ -517,7 +545,8 @@ impl<'s> Scope<'s> {
     /// ```
     pub fn sandbox(&mut self) -> Sandbox<'_> {
         Sandbox {
-            region: Region::new(self.lake, Some(self.drops)),
+            // SAFETY: the sandbox holds the `&mut self` borrow of this scope for its lifetime.
+            region: unsafe { Region::new(self.lake, Some(self.drops)) },
             committed: false,
         }
     }
@@ -535,7 +564,8 @@ impl<'s> Scope<'s> {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        run_sandboxed(self.lake, Some(self.drops), f)
+        // SAFETY: `&mut self` (this scope) is held for the call.
+        unsafe { run_sandboxed(self.lake, Some(self.drops), f) }
     }
 
     /// Runs `f` in a nested sandbox and, if it returns `Ok`, commits it and hands the returned
@@ -574,9 +604,12 @@ impl<'s> Scope<'s> {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<&'t mut T, E>,
     ) -> Result<&'s mut T, E> {
-        let committed = run_sandboxed(self.lake, Some(self.drops), |sb| {
-            f(sb).map(core::ptr::NonNull::from)
-        })?;
+        // SAFETY: `&mut self` (this scope) is held for the call.
+        let committed = unsafe {
+            run_sandboxed(self.lake, Some(self.drops), |sb| {
+                f(sb).map(core::ptr::NonNull::from)
+            })
+        }?;
         // SAFETY: `Ok` means the sandbox committed: its memory, after this scope's start, is
         // kept and not rewound or reused until this scope ends, i.e. until `'s` ends. The value
         // is initialised (it was a live `&mut T`) and unaliased (that `&'t mut T` ended with
