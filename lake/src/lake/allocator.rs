@@ -27,7 +27,9 @@ unsafe impl Allocator for &Lake {
 
     #[inline]
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-        self.free_last(ptr, layout.size());
+        // SAFETY: the `Allocator` contract: `ptr` is a live block of `layout` from this lake,
+        // which the caller gives up.
+        unsafe { self.free_last(ptr, layout.size()) };
     }
 
     #[inline]
@@ -94,7 +96,9 @@ impl Lake {
         let aligned = ptr.as_ptr().addr() % new_layout.align() == 0;
         // A zero-size block may be a dangling pointer without provenance that merely shares the
         // cursor's address, so only a non-empty block is resized by moving the cursor.
-        let moved_cursor = aligned && old > 0 && self.resize_in_place(ptr, old, new);
+        // SAFETY: `ptr` is a live block of `old` bytes from this lake, owned by the caller, who
+        // uses `new` bytes of it from here on (the `Allocator` contract).
+        let moved_cursor = aligned && old > 0 && unsafe { self.resize_in_place(ptr, old, new) };
         if moved_cursor || (aligned && new <= old && !self.is_last(ptr, old)) {
             // Grown or shrunk by moving the cursor, or shrunk in the middle of the chunk (the
             // tail bytes stay reserved until reset).
@@ -105,7 +109,8 @@ impl Lake {
         // SAFETY: `ptr` is valid for reads of `old` bytes (caller contract) and `fresh` for writes
         // of `new` bytes; `fresh` is a new block, so they do not overlap.
         unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), fresh.as_ptr(), old.min(new)) };
-        self.free_last(ptr, old);
+        // SAFETY: the old block is the caller's and is not used again: it moved to `fresh`.
+        unsafe { self.free_last(ptr, old) };
         Ok(NonNull::slice_from_raw_parts(fresh, new))
     }
 }

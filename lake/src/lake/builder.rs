@@ -177,7 +177,8 @@ impl LakeBuilder {
             list.capacity = usable;
             list.chunks.push(first);
         }
-        lake.enter_chunk(start, usable);
+        // SAFETY: the lake's first chunk, fresh; nothing was handed out from it.
+        unsafe { lake.enter_chunk(start, usable) };
         Ok(lake)
     }
 }

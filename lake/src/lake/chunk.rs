@@ -90,15 +90,22 @@ impl Chunk {
     }
 
     /// Zeroes the first `len` bytes (clamped to the capacity).
-    pub(crate) fn zero_prefix(&mut self, len: usize) {
-        self.zero_range(0, len);
+    ///
+    /// # Safety
+    ///
+    /// As for [`Chunk::zero_range`].
+    pub(crate) unsafe fn zero_prefix(&mut self, len: usize) {
+        // SAFETY: the same contract.
+        unsafe { self.zero_range(0, len) };
     }
 
     /// Zeroes the bytes at offsets `from..to` (clamped to the capacity; empty if `from >= to`).
     ///
-    /// Callers must hold `&mut Lake`, or otherwise know that no reference into that range is
-    /// alive (a rewind gives the range back); `reset` and the rewinds are the callers.
-    pub(crate) fn zero_range(&mut self, from: usize, to: usize) {
+    /// # Safety
+    ///
+    /// No reference into that range is alive and none of its bytes is used again as it was:
+    /// the caller holds `&mut Lake` (`reset`) or is a rewind giving the range back.
+    pub(crate) unsafe fn zero_range(&mut self, from: usize, to: usize) {
         let to = to.min(self.capacity);
         if from >= to {
             return;

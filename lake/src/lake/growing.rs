@@ -2,34 +2,25 @@
 //! lengths), `alloc_slice_fill_with` and `alloc_fmt`. It grows in place while it is the last
 //! allocation and drops what it holds if a panic unwinds through it.
 
-use core::alloc::Layout;
 use core::mem::{size_of, ManuallyDrop};
 use core::ptr::NonNull;
 
 use crate::error::AllocError;
 
+use super::typed::{array_layout, RawLake};
 use super::Lake;
 
-/// The layout of `[T; len]`, or the error that says why there is none.
-pub(crate) fn array_layout<T>(len: usize) -> Result<Layout, AllocError> {
-    Layout::array::<T>(len).map_err(|_| AllocError::InvalidLayout {
-        elem_size: size_of::<T>(),
-        len,
-        align: core::mem::align_of::<T>(),
-    })
-}
-
-/// `len` initialised values followed by `cap - len` reserved slots, in one lake block.
-pub(crate) struct Growing<'a, T> {
-    lake: &'a Lake,
+/// `len` initialised values followed by `cap - len` reserved slots, in one block of any lake.
+pub(crate) struct Growing<'a, T, L: RawLake + ?Sized = Lake> {
+    lake: &'a L,
     ptr: NonNull<T>,
     len: usize,
     cap: usize,
 }
 
-impl<'a, T> Growing<'a, T> {
+impl<'a, T, L: RawLake + ?Sized> Growing<'a, T, L> {
     /// Reserves room for `cap` values.
-    pub(crate) fn with_capacity(lake: &'a Lake, cap: usize) -> Result<Self, AllocError> {
+    pub(crate) fn with_capacity(lake: &'a L, cap: usize) -> Result<Self, AllocError> {
         if size_of::<T>() == 0 {
             return Ok(Growing {
                 lake,
@@ -47,7 +38,7 @@ impl<'a, T> Growing<'a, T> {
                 cap: 0,
             });
         }
-        let ptr = lake.bump(array_layout::<T>(cap)?)?.cast::<T>();
+        let ptr = lake.raw_bump(array_layout::<T>(cap)?)?.cast::<T>();
         Ok(Growing {
             lake,
             ptr,
@@ -94,10 +85,12 @@ impl<'a, T> Growing<'a, T> {
                 let Ok(layout) = array_layout::<T>(cap) else {
                     continue;
                 };
-                if self
-                    .lake
-                    .resize_in_place(self.ptr.cast(), old_bytes, layout.size())
-                {
+                // SAFETY: `ptr` is this run's block of `old_bytes` bytes, which it owns; growing
+                // keeps every byte it uses.
+                if unsafe {
+                    self.lake
+                        .raw_resize_in_place(self.ptr.cast(), old_bytes, layout.size())
+                } {
                     self.cap = cap;
                     return Ok(());
                 }
@@ -105,7 +98,7 @@ impl<'a, T> Growing<'a, T> {
         }
         let mut failure = None;
         for cap in candidates {
-            let fresh = match array_layout::<T>(cap).and_then(|layout| self.lake.bump(layout)) {
+            let fresh = match array_layout::<T>(cap).and_then(|layout| self.lake.raw_bump(layout)) {
                 Ok(block) => block.cast::<T>(),
                 Err(e) => {
                     failure = Some(e);
@@ -117,7 +110,8 @@ impl<'a, T> Growing<'a, T> {
             // the old slots are never read again: `ptr` now points at `fresh`.
             unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), fresh.as_ptr(), self.len) };
             if old_bytes > 0 {
-                self.lake.free_last(self.ptr.cast(), old_bytes);
+                // SAFETY: the old block is this run's, and it is not used again (`ptr` moves).
+                unsafe { self.lake.raw_free_last(self.ptr.cast(), old_bytes) };
             }
             self.ptr = fresh;
             self.cap = cap;
@@ -136,27 +130,38 @@ impl<'a, T> Growing<'a, T> {
     /// Hands the values out as a slice living as long as the lake borrow, returning unused
     /// reserved bytes to the lake when the block is its last allocation.
     pub(crate) fn into_slice(self) -> &'a mut [T] {
+        let values = self.into_raw();
+        // SAFETY: `into_raw` returns `len` initialised values in a block of the lake, which is
+        // borrowed for `'a` (blocks stay valid while it is: `RawLake`), owned by no one else.
+        unsafe { &mut *values.as_ptr() }
+    }
+
+    /// Hands the values out as a raw slice, their sole owner, returning unused reserved bytes
+    /// to the lake when the block is its last allocation. The block stays valid as long as the
+    /// lake's blocks do (for a `LocalLake`, longer than the borrow of the handle).
+    pub(crate) fn into_raw(self) -> NonNull<[T]> {
         let this = ManuallyDrop::new(self);
         if size_of::<T>() != 0 && this.cap > this.len {
             let elem = size_of::<T>();
             if this.len == 0 {
                 // Nothing was written: give the whole reservation back (if it is still last) and
                 // hand out an empty slice that points at no lake memory.
-                this.lake.free_last(this.ptr.cast(), this.cap * elem);
-                return &mut [];
+                // SAFETY: the block is this run's and is not used again.
+                unsafe { this.lake.raw_free_last(this.ptr.cast(), this.cap * elem) };
+                return NonNull::slice_from_raw_parts(NonNull::dangling(), 0);
             }
-            this.lake
-                .resize_in_place(this.ptr.cast(), this.cap * elem, this.len * elem);
+            // SAFETY: the block is this run's; the bytes past `len` values are not used again.
+            unsafe {
+                this.lake
+                    .raw_resize_in_place(this.ptr.cast(), this.cap * elem, this.len * elem)
+            };
         }
-        // SAFETY: `ptr` points to `len` initialised values in a lake block that stays valid for
-        // `'a` (the lake is borrowed for `'a`, and reset needs `&mut Lake`). Shrinking in place
-        // only released slots past `len`. `ManuallyDrop` keeps `Drop` from destroying them, so
-        // the returned slice is their sole owner.
-        unsafe { core::slice::from_raw_parts_mut(this.ptr.as_ptr(), this.len) }
+        // `ManuallyDrop` keeps `Drop` from destroying the values, so the caller owns them.
+        NonNull::slice_from_raw_parts(this.ptr, this.len)
     }
 }
 
-impl<T: Copy> Growing<'_, T> {
+impl<T: Copy, L: RawLake + ?Sized> Growing<'_, T, L> {
     /// Appends a copy of `values`.
     pub(crate) fn extend_from_slice(&mut self, values: &[T]) -> Result<(), AllocError> {
         self.reserve(values.len())?;
@@ -175,7 +180,7 @@ impl<T: Copy> Growing<'_, T> {
     }
 }
 
-impl<T> Drop for Growing<'_, T> {
+impl<T, L: RawLake + ?Sized> Drop for Growing<'_, T, L> {
     /// Runs only when a fill is abandoned (an error, or a panic in user code): drops the values
     /// pushed so far, then gives the block back if it is still the lake's last allocation.
     fn drop(&mut self) {
@@ -185,8 +190,12 @@ impl<T> Drop for Growing<'_, T> {
         // SAFETY: the slice covers exactly the initialised values, which nothing else owns.
         unsafe { core::ptr::drop_in_place(values) };
         if size_of::<T>() != 0 && self.cap > 0 {
-            self.lake
-                .free_last(self.ptr.cast(), self.cap * size_of::<T>());
+            // SAFETY: the block is this run's; its values were dropped above and it is not
+            // used again.
+            unsafe {
+                self.lake
+                    .raw_free_last(self.ptr.cast(), self.cap * size_of::<T>())
+            };
         }
     }
 }

@@ -15,6 +15,7 @@ mod rewind;
 mod scope;
 mod shared;
 mod stats;
+mod typed;
 mod view;
 
 pub use boxed::LakeBox;
@@ -40,6 +41,7 @@ use crate::math::chunk::CHUNK_ALIGN;
 use crate::math::keys::KeyStack;
 use builder::Config;
 use chunk::Chunk;
+use drop_list::LakeDrops;
 use rewind::Checkpoint;
 
 /// A bump arena: allocation is a pointer bump, and everything is freed at once by
@@ -81,13 +83,16 @@ use rewind::Checkpoint;
 /// | the items of an iterator  | [`alloc_iter`](Lake::alloc_iter) | [`try_alloc_iter`](Lake::try_alloc_iter) |
 /// | raw bytes for a layout    | [`alloc_layout`](Lake::alloc_layout) | [`try_alloc_layout`](Lake::try_alloc_layout) |
 /// | a value that is dropped   | [`alloc_box`](Lake::alloc_box) | [`try_alloc_box`](Lake::try_alloc_box) |
+/// | a value dropped on reset or rewind | [`alloc_dropping`](Lake::alloc_dropping) | [`try_alloc_dropping`](Lake::try_alloc_dropping) |
 ///
 /// # No destructors (unless you ask)
 ///
 /// Values placed with `alloc*` are **never dropped**: resetting or dropping the lake releases
 /// their memory without running `Drop`. That is what makes a reset O(chunks). For values that
 /// own resources (a `Vec`, a file), use [`alloc_box`](Lake::alloc_box): the returned
-/// [`LakeBox`] runs the destructor when it goes out of scope.
+/// [`LakeBox`] runs the destructor when it goes out of scope; or
+/// [`alloc_dropping`](Lake::alloc_dropping), whose destructor runs when the memory is given
+/// back (a reset, a rewind to a point before it, or the lake's drop).
 ///
 /// # Growth, capacity and limits
 ///
@@ -124,6 +129,10 @@ pub struct Lake {
     config: Config,
     /// Process-unique identity, so keys from another lake are recognised.
     id: usize,
+    /// Destructors registered by [`Lake::alloc_dropping`], run by `reset`, by a rewind to a
+    /// point before them, and when the lake drops. Outside `chunks`: destructors run while no
+    /// borrow of it is held.
+    drops: LakeDrops,
 }
 
 /// A fresh lake identity. Identities are never reused while the process runs (a `usize`
@@ -252,6 +261,7 @@ impl Lake {
             }),
             id: next_lake_id(),
             config,
+            drops: LakeDrops::default(),
         }
     }
 
@@ -275,6 +285,26 @@ impl Lake {
     /// assert!(stats.high_water >= 8000);
     /// ```
     pub fn reset(&mut self) {
+        if !self.drops.is_empty() {
+            self.reset_dropping();
+            return;
+        }
+        self.reset_memory();
+    }
+
+    /// [`Lake::reset`] with registered destructors: runs them all (newest first; every one
+    /// even if some panic), then frees the memory, on every path.
+    #[cold]
+    #[inline(never)]
+    fn reset_dropping(&mut self) {
+        let drops = core::mem::take(&mut self.drops);
+        // SAFETY: `&mut self`: no reference into the lake, so none to a registered value, is
+        // alive.
+        unsafe { drops.drain_from(0, || self.reset_memory()) };
+    }
+
+    /// The memory part of [`Lake::reset`].
+    fn reset_memory(&mut self) {
         let used = self.used();
         let zero = self.config.zero_on_reset;
         let current_used = self.cursor() - self.start.get();
@@ -295,7 +325,8 @@ impl Lake {
             // this wipes all of them, in the chunks that are freed as well as the one kept.
             for chunk in &mut list.chunks {
                 let filled = chunk.filled;
-                chunk.zero_prefix(filled);
+                // SAFETY: `&mut self`: no reference into the lake is alive.
+                unsafe { chunk.zero_prefix(filled) };
             }
         }
         // Keep the largest chunk; among equals the latest (it is the warmest in cache):
@@ -312,7 +343,9 @@ impl Lake {
         let start = kept.start();
         let capacity = kept.capacity();
         list.chunks.push(kept);
-        self.enter_chunk(start, capacity);
+        // SAFETY: the kept chunk is this lake's, and `&mut self` means none of its bytes is in
+        // use.
+        unsafe { self.enter_chunk(start, capacity) };
     }
 
     /// Bytes handed out since the last reset, including alignment padding.
@@ -353,7 +386,13 @@ impl Lake {
     /// Points the bump cursor at the start of a chunk. This is where the cursor invariant
     /// `start <= pos <= end <= CURSOR_LIMIT` is established: a chunk ending in the last 15 bytes
     /// of the address space (which no real allocator produces) offers those bytes to no one.
-    fn enter_chunk(&self, start: core::ptr::NonNull<u8>, capacity: usize) {
+    ///
+    /// # Safety
+    ///
+    /// `start` and `capacity` describe a chunk of this lake (with its provenance), and none of
+    /// its bytes is in use — or, for a rewind into a chunk, the caller moves the cursor up to
+    /// the checkpoint (`move_cursor`) before anything is allocated.
+    unsafe fn enter_chunk(&self, start: core::ptr::NonNull<u8>, capacity: usize) {
         let addr = start.as_ptr().addr();
         self.pos.store(start.as_ptr(), Relaxed);
         self.start.set(addr);
@@ -371,6 +410,18 @@ impl Lake {
     #[inline(always)]
     fn cursor(&self) -> usize {
         self.pos.load(Relaxed).addr()
+    }
+}
+
+impl Drop for Lake {
+    /// Runs the destructors registered by [`Lake::alloc_dropping`] (the chunks are freed by
+    /// their own drop).
+    fn drop(&mut self) {
+        if !self.drops.is_empty() {
+            let drops = core::mem::take(&mut self.drops);
+            // SAFETY: the lake is dropping: nothing borrows it, so no registered value is used.
+            unsafe { drops.drain_from(0, || {}) };
+        }
     }
 }
 

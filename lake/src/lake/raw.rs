@@ -9,6 +9,7 @@ use crate::error::AllocError;
 use crate::math::{bump, chunk};
 
 use super::chunk::Chunk;
+use super::typed::{dangling, RawLake};
 use super::Lake;
 
 impl Lake {
@@ -97,7 +98,9 @@ impl Lake {
             list.used_before += used_here;
             list.current = index;
             drop(list);
-            self.enter_chunk(start, capacity);
+            // SAFETY: a retained chunk after the current one: a rewind emptied it, and nothing
+            // was handed out from it since (the cursor only enters it here).
+            unsafe { self.enter_chunk(start, capacity) };
             return self
                 .bump_fast(layout)
                 .ok_or(AllocError::OutOfMemory { requested });
@@ -138,7 +141,8 @@ impl Lake {
         list.chunks.push(fresh);
         list.current = list.chunks.len() - 1;
         drop(list);
-        self.enter_chunk(start, size);
+        // SAFETY: a fresh chunk of this lake; nothing was handed out from it.
+        unsafe { self.enter_chunk(start, size) };
 
         // The chunk was chosen or sized to fit (see `chunk::fit_size`), so this succeeds; the
         // error is unreachable but cheaper to keep than to argue away with `unsafe`.
@@ -149,8 +153,14 @@ impl Lake {
     /// Resizes the block at `ptr` of `old_size` bytes to `new_size` bytes without moving it, if
     /// it is the last allocation in the current chunk and the chunk has room. Returns whether
     /// it did.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `old_size` describe a block this lake handed out, which the caller owns; after
+    /// a shrink the caller does not use the bytes past `new_size` (with `zero_on_reset` they
+    /// are zeroed here).
     #[inline]
-    pub(crate) fn resize_in_place(
+    pub(crate) unsafe fn resize_in_place(
         &self,
         ptr: NonNull<u8>,
         old_size: usize,
@@ -163,7 +173,11 @@ impl Lake {
         }
         match bump::resize_last(start, new_size, self.end.get()) {
             Some(new_pos) => {
-                self.move_cursor(pos, new_pos);
+                // SAFETY: the block is the last one in the current chunk (`is_last`), so
+                // `start <= new_pos` and the cursor stays in the chunk (`resize_last` checks
+                // the end); bytes given back by a shrink are the caller's, which it no longer
+                // uses (this function's contract).
+                unsafe { self.move_cursor(pos, new_pos) };
                 true
             }
             None => false,
@@ -173,28 +187,44 @@ impl Lake {
     /// Moves the cursor from `pos` to `new_pos` within the current chunk. Bytes given back by
     /// moving it down are zeroed when the lake zeroes on reset, so that a later reset, which
     /// wipes what lies below the cursor, leaves none of them behind.
-    pub(crate) fn move_cursor(&self, pos: *mut u8, new_pos: usize) {
+    ///
+    /// # Safety
+    ///
+    /// `pos` is a pointer into the current chunk carrying its provenance, with
+    /// `start <= new_pos <= end` and, when moving down, `new_pos < pos.addr() <= end`; no one
+    /// uses the bytes between `new_pos` and `pos` any more (they are about to be handed out
+    /// again, and may be zeroed here).
+    pub(crate) unsafe fn move_cursor(&self, pos: *mut u8, new_pos: usize) {
         if self.config.zero_on_reset && new_pos < pos.addr() {
             let released = pos.with_addr(new_pos);
-            // SAFETY: callers pass `start <= new_pos < pos.addr() <= end`, so the range lies in
-            // the current chunk, whose provenance `pos` carries; it belonged to the block being
-            // freed or shrunk, which its owner no longer uses (`free_last` / `resize_in_place`
-            // contracts), and writing bytes needs no initialised contents.
+            // SAFETY: per the contract the range lies in the current chunk, whose provenance
+            // `pos` carries, and no one uses its bytes; writing bytes needs no initialised
+            // contents.
             unsafe { released.write_bytes(0, pos.addr() - new_pos) };
         }
         self.pos.store(pos.with_addr(new_pos), Relaxed);
     }
 
     /// Gives back the block at `ptr` of `size` bytes if it is the last allocation; otherwise
-    /// its bytes stay reserved until the next reset. The caller must own the block and not use
-    /// it afterwards (with `zero_on_reset` its bytes are zeroed here).
+    /// its bytes stay reserved until the next reset. Returns whether it did.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `size` describe a block this lake handed out (or a zero-sized one), which the
+    /// caller owns and does not use after the call (with `zero_on_reset` its bytes are zeroed
+    /// here).
     #[inline]
-    pub(crate) fn free_last(&self, ptr: NonNull<u8>, size: usize) {
+    pub(crate) unsafe fn free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
         let start = ptr.as_ptr().addr();
         let pos = self.pos.load(Relaxed);
-        if bump::is_last(start, size, pos.addr(), self.start.get()) {
-            self.move_cursor(pos, start);
+        if !bump::is_last(start, size, pos.addr(), self.start.get()) {
+            return false;
         }
+        // SAFETY: `is_last` puts the block in the current chunk, ending at the cursor, so
+        // `start <= start + size == pos <= end`; its bytes are the caller's, which it no longer
+        // uses (this function's contract).
+        unsafe { self.move_cursor(pos, start) };
+        true
     }
 
     /// Whether the block at `ptr` of `size` bytes is the last allocation in the current chunk.
@@ -224,7 +254,27 @@ pub(crate) fn promise_alignment(block: NonNull<u8>, align: usize) {
     let _ = (block, align);
 }
 
-/// A non-null pointer aligned to `align`, valid for zero-sized accesses only.
-pub(crate) fn dangling(align: usize) -> NonNull<u8> {
-    NonNull::new(core::ptr::without_provenance_mut(align)).unwrap_or(NonNull::dangling())
+impl RawLake for Lake {
+    #[inline(always)]
+    fn raw_bump(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        self.bump(layout)
+    }
+
+    #[inline(always)]
+    #[track_caller]
+    fn raw_bump_or_panic(&self, layout: Layout) -> NonNull<u8> {
+        self.bump_or_panic(layout)
+    }
+
+    #[inline]
+    unsafe fn raw_free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
+        // SAFETY: the same contract.
+        unsafe { self.free_last(ptr, size) }
+    }
+
+    #[inline]
+    unsafe fn raw_resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
+        // SAFETY: the same contract.
+        unsafe { self.resize_in_place(ptr, old, new) }
+    }
 }

@@ -8,7 +8,7 @@
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::error::{AllocError, RewindError};
-use crate::math::keys::Key;
+use crate::math::keys::{Key, Spot};
 
 use super::Lake;
 
@@ -19,7 +19,7 @@ pub(crate) enum Anchor {
     /// and keeps it, so the snapshot can be used again.
     Key(Key),
     /// Scopes and sandboxes: their borrow of the lake guarantees they are in reach, so they only
-    /// record the key-stack length at their start; a rewind truncates back to it. (No key of
+    /// record the key-stack depth at their start; a rewind pops back to it. (No key of
     /// their own, so a loop of scopes does not grow the key stack.)
     Len(usize),
 }
@@ -40,10 +40,22 @@ pub(crate) struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// The key of a snapshot or mark (a scope's checkpoint has none: an unused key).
+    fn key(&self) -> Key {
+        match self.anchor {
+            Anchor::Key(key) => key,
+            Anchor::Len(_) => Key {
+                slot: usize::MAX,
+                generation: 0,
+                depth: usize::MAX,
+            },
+        }
+    }
+
     fn is_valid(&self, keys: &crate::math::keys::KeyStack) -> bool {
         match self.anchor {
             Anchor::Key(key) => keys.is_valid(key),
-            Anchor::Len(len) => len <= keys.len(),
+            Anchor::Len(len) => len <= keys.depth(),
         }
     }
 }
@@ -69,28 +81,36 @@ impl Checkpoint {
 pub struct Snapshot(Checkpoint);
 
 impl Lake {
-    /// Records the cursor and pushes a key for it.
-    fn checkpoint(&self) -> Result<Checkpoint, AllocError> {
-        let key = self
-            .chunks
-            .borrow_mut()
-            .keys
-            .push()
-            .ok_or(AllocError::OutOfMemory {
-                requested: core::mem::size_of::<u64>(),
-            })?;
-        Ok(self.checkpoint_at(Anchor::Key(key)))
+    /// Records the cursor with a key: for a snapshot (`shared`), the newest key if it is a
+    /// snapshot's at the same place, else a new one; for a mark, a private key (released when
+    /// the mark is popped).
+    fn checkpoint(&self, shared: bool) -> Result<Checkpoint, AllocError> {
+        let mut list = self.chunks.borrow_mut();
+        let key = if shared {
+            let spot = Spot {
+                // "No chunk yet" is 0, chunk `i` is `i + 1`.
+                chunk: if list.chunks.is_empty() {
+                    0
+                } else {
+                    list.current + 1
+                },
+                pos: self.cursor(),
+            };
+            list.keys.push_at(spot)
+        } else {
+            list.keys.push()
+        }
+        .ok_or(AllocError::OutOfMemory {
+            requested: core::mem::size_of::<Key>(),
+        })?;
+        Ok(self.checkpoint_from(&list, Anchor::Key(key)))
     }
 
     /// Records the cursor for a scope or sandbox (no key; see [`Anchor::Len`]).
     #[inline]
     pub(crate) fn scope_checkpoint(&self) -> Checkpoint {
         let list = self.chunks.borrow();
-        self.checkpoint_from(&list, Anchor::Len(list.keys.len()))
-    }
-
-    fn checkpoint_at(&self, anchor: Anchor) -> Checkpoint {
-        self.checkpoint_from(&self.chunks.borrow(), anchor)
+        self.checkpoint_from(&list, Anchor::Len(list.keys.depth()))
     }
 
     #[inline]
@@ -105,19 +125,26 @@ impl Lake {
         }
     }
 
-    /// Moves the cursor back to `target`, discarding everything allocated after it.
-    ///
-    /// Safe to call with `&self` only when nothing allocated after `target` is still in use:
-    /// the safe callers hold `&mut Lake`; `reset_to` makes it its caller's contract.
+    /// Moves the cursor back to `target`, discarding everything allocated after it (and
+    /// dropping the values registered with [`Lake::alloc_dropping`] after it).
     ///
     /// The common case ([`Lake::rewind_fast`]) is just a store of the cursor (a scope loop pays
     /// no more than that); everything else takes [`Lake::rewind_slow`].
+    ///
+    /// # Safety
+    ///
+    /// Nothing allocated after `target` is used after this call (its memory is handed out
+    /// again): the safe callers hold `&mut Lake`, a scope's end holds the scope's exclusive
+    /// borrow, and `reset_to` makes it its caller's contract. Stale and foreign targets are
+    /// checked here, not assumed away.
     #[inline]
-    pub(crate) fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
-        if self.rewind_fast(target) {
+    pub(crate) unsafe fn rewind_to(&self, target: &Checkpoint) -> Result<(), RewindError> {
+        // SAFETY: this function's contract, forwarded.
+        if unsafe { self.rewind_fast(target) } {
             return Ok(());
         }
-        self.rewind_slow(target)
+        // SAFETY: this function's contract, forwarded.
+        unsafe { self.rewind_slow(target) }
     }
 
     /// The common case of [`Lake::rewind_to`], done if it applies: the cursor is still in the
@@ -125,10 +152,14 @@ impl Lake {
     /// zeroed. Then it moves the cursor back (one store) and returns `true`; otherwise it
     /// changes nothing and returns `false`, leaving the rewind to [`Lake::rewind_slow`].
     ///
-    /// The same caller contract as [`Lake::rewind_to`]. Always inlined: it is a handful of
-    /// loads and compares, and a call would cost as much again in a scope loop.
+    /// Always inlined: it is a handful of loads and compares, and a call would cost as much
+    /// again in a scope loop.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
     #[inline(always)]
-    pub(crate) fn rewind_fast(&self, target: &Checkpoint) -> bool {
+    pub(crate) unsafe fn rewind_fast(&self, target: &Checkpoint) -> bool {
         if !self.in_target_chunk(target) {
             return false;
         }
@@ -139,15 +170,17 @@ impl Lake {
         };
         let keys = &list.keys;
         // Nothing to pop: the target's key is the newest one (its own key stays), or for a
-        // scope the stack has the length it had. With the same chunk start, the target's chunk
+        // scope the stack has the depth it had. With the same chunk start, the target's chunk
         // is the current one (chunks are freed only by reset, which pops every key).
         let nothing_to_pop = match target.anchor {
-            Anchor::Key(key) => keys.is_valid(key) && key.slot + 1 == keys.len(),
-            Anchor::Len(len) => len == keys.len(),
+            Anchor::Key(key) => keys.is_top(key),
+            Anchor::Len(len) => len == keys.depth(),
         };
         drop(list);
         if nothing_to_pop {
-            self.set_cursor(target.pos);
+            // SAFETY: the target's chunk is the current one and its position lies in it; the
+            // bytes above it were handed out after the target, which the caller no longer uses.
+            unsafe { self.set_cursor(target.pos) };
         }
         nothing_to_pop
     }
@@ -155,28 +188,35 @@ impl Lake {
     /// [`Lake::rewind_fast`] for the start of a scope or sandbox (an [`Anchor::Len`]
     /// checkpoint; for any other it returns `false`). Ending a scope inlines this one: without
     /// the key case it is small enough for the inliner to take a scope guard's drop glue whole.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
     #[inline(always)]
-    pub(crate) fn rewind_scope_fast(&self, target: &Checkpoint) -> bool {
+    pub(crate) unsafe fn rewind_scope_fast(&self, target: &Checkpoint) -> bool {
         let Anchor::Len(len) = target.anchor else {
             return false;
         };
         if !self.in_target_chunk(target) {
             return false;
         }
-        // As in `rewind_fast`: the stack has the length it had, so nothing was made since.
+        // As in `rewind_fast`: the stack has the depth it had, so nothing was made since.
         let Ok(list) = self.chunks.try_borrow() else {
             return false;
         };
-        let nothing_to_pop = len == list.keys.len();
+        let nothing_to_pop = len == list.keys.depth();
         drop(list);
         if nothing_to_pop {
-            self.set_cursor(target.pos);
+            // SAFETY: as in `rewind_fast`.
+            unsafe { self.set_cursor(target.pos) };
         }
         nothing_to_pop
     }
 
     /// Whether `target` is this lake's, the cursor is in its chunk (the same chunk start), and
-    /// a rewind has nothing to zero: the preconditions of the fast rewinds.
+    /// a rewind has nothing to zero: the preconditions of the fast rewinds. (Values registered
+    /// with [`Lake::alloc_dropping`] since the target need no test: each pushed a key, so the
+    /// fast rewinds' key test already sends the rewind to the slow path.)
     #[inline(always)]
     fn in_target_chunk(&self, target: &Checkpoint) -> bool {
         target.lake == self.id
@@ -185,18 +225,65 @@ impl Lake {
     }
 
     /// Moves the cursor to `pos` in the current chunk, keeping its provenance.
+    ///
+    /// # Safety
+    ///
+    /// `pos` lies in the current chunk (`start <= pos <= end`), and nothing uses the bytes
+    /// between `pos` and the cursor any more.
     #[inline(always)]
-    fn set_cursor(&self, pos: usize) {
+    unsafe fn set_cursor(&self, pos: usize) {
         let cursor = self.pos.load(Relaxed);
         self.pos.store(cursor.with_addr(pos), Relaxed);
     }
 
-    /// The general rewind: checks, pops keys and marks, crosses chunks, zeroes.
+    /// The general rewind: checks, drops the values registered since the target, pops keys
+    /// and marks, crosses chunks, zeroes.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
     #[inline(never)]
-    fn rewind_slow(&self, target: &Checkpoint) -> Result<(), RewindError> {
+    unsafe fn rewind_slow(&self, target: &Checkpoint) -> Result<(), RewindError> {
         if target.lake != self.id {
             return Err(RewindError::ForeignLake);
         }
+        // The keys from this slot up are popped; so are the drop-list entries that pushed them.
+        let cut = match target.anchor {
+            Anchor::Key(key) => key.depth + 1,
+            Anchor::Len(len) => len,
+        };
+        if self.drops.has_from(cut) {
+            // Checked before any destructor runs, so a stale target changes nothing.
+            if !self.is_in_reach(target) {
+                return Err(RewindError::Stale);
+            }
+            let mut rewound = Ok(());
+            // SAFETY: the values registered after the target lie in memory handed out after
+            // it, which the caller no longer uses, and `rewind_memory` has the same contract as
+            // this function (the `rewind_to` contract, forwarded).
+            unsafe {
+                self.drops
+                    .drain_from(cut, || rewound = self.rewind_memory(target))
+            };
+            return rewound;
+        }
+        // SAFETY: this function's contract, forwarded.
+        unsafe { self.rewind_memory(target) }
+    }
+
+    /// Whether a rewind to `target` (this lake's) would succeed: its key is valid and its
+    /// chunk is at or before the current one.
+    fn is_in_reach(&self, target: &Checkpoint) -> bool {
+        let list = self.chunks.borrow();
+        target.chunk.is_none_or(|chunk| chunk <= list.current) && target.is_valid(&list.keys)
+    }
+
+    /// The memory part of [`Lake::rewind_slow`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lake::rewind_to`].
+    unsafe fn rewind_memory(&self, target: &Checkpoint) -> Result<(), RewindError> {
         let used_here = self.cursor() - self.start.get();
         let zero = self.config.zero_on_reset;
         let mut guard = self.chunks.borrow_mut();
@@ -230,7 +317,11 @@ impl Lake {
         if chunk == current {
             drop(guard);
             // Zeroes the given-back bytes when the lake zeroes on reset.
-            self.move_cursor(self.pos.load(Relaxed), pos);
+            // SAFETY: the cursor carries the current chunk's provenance; `pos` was a cursor
+            // position in this chunk (the target's, with a valid key), so it lies within it; the
+            // bytes above it were handed out after the target, which the caller no longer uses
+            // (the `rewind_to` contract).
+            unsafe { self.move_cursor(self.pos.load(Relaxed), pos) };
             return Ok(());
         }
         // The target is in an earlier chunk: the chunks after it are kept, emptied, for reuse.
@@ -238,7 +329,9 @@ impl Lake {
         for later in &mut list.chunks[chunk + 1..=current] {
             if zero {
                 let filled = later.filled;
-                later.zero_prefix(filled);
+                // SAFETY: everything in the chunks after the target was handed out after it,
+                // which the caller no longer uses (this function's contract).
+                unsafe { later.zero_prefix(filled) };
             }
             later.filled = 0;
         }
@@ -247,14 +340,20 @@ impl Lake {
         let offset = pos - start.as_ptr().addr();
         if zero {
             let filled = target_chunk.filled;
-            target_chunk.zero_range(offset, filled);
+            // SAFETY: the bytes above the target in its chunk were handed out after it (the
+            // contract, as above).
+            unsafe { target_chunk.zero_range(offset, filled) };
         }
         let capacity = target_chunk.capacity();
         list.current = chunk;
         list.used_before = used_before;
         drop(guard);
-        self.enter_chunk(start, capacity);
-        self.move_cursor(start.as_ptr(), pos);
+        // SAFETY: the target chunk is this lake's; the cursor is moved up to the checkpoint
+        // right below, before anything is allocated.
+        unsafe { self.enter_chunk(start, capacity) };
+        // SAFETY: `start` is the target chunk's start, with its provenance, and `pos` a cursor
+        // position in it (so within it); the cursor moves up from `start`, giving nothing back.
+        unsafe { self.move_cursor(start.as_ptr(), pos) };
         Ok(())
     }
 
@@ -286,7 +385,7 @@ impl Lake {
     /// assert!(lake.try_snapshot().is_ok());
     /// ```
     pub fn try_snapshot(&self) -> Result<Snapshot, AllocError> {
-        self.checkpoint().map(Snapshot)
+        self.checkpoint(true).map(Snapshot)
     }
 
     /// Discards everything allocated after `snapshot` was taken: their memory is reused, and
@@ -309,7 +408,8 @@ impl Lake {
     /// ```
     #[inline]
     pub fn rewind(&mut self, snapshot: &Snapshot) -> Result<(), RewindError> {
-        self.rewind_to(&snapshot.0)
+        // SAFETY: `&mut self`: no reference into the lake is alive.
+        unsafe { self.rewind_to(&snapshot.0) }
     }
 
     /// Rewinds to `snapshot` through a shared reference, for code that keeps allocations from
@@ -343,7 +443,8 @@ impl Lake {
     /// ```
     #[inline]
     pub unsafe fn reset_to(&self, snapshot: &Snapshot) -> Result<(), RewindError> {
-        self.rewind_to(&snapshot.0)
+        // SAFETY: this function's contract is `rewind_to`'s.
+        unsafe { self.rewind_to(&snapshot.0) }
     }
 
     /// Pushes a mark: a snapshot kept on the lake's own mark stack, for code that rewinds to the
@@ -365,8 +466,16 @@ impl Lake {
     /// ```
     #[track_caller]
     pub fn mark(&mut self) {
-        let mark = self.checkpoint().unwrap_or_else(|e| e.panic());
-        self.chunks.get_mut().marks.push(mark);
+        let mark = self.checkpoint(false).unwrap_or_else(|e| e.panic());
+        let list = self.chunks.get_mut();
+        if list.marks.try_reserve(1).is_err() {
+            list.keys.release(mark.key());
+            AllocError::OutOfMemory {
+                requested: core::mem::size_of::<Checkpoint>(),
+            }
+            .panic();
+        }
+        list.marks.push(mark);
     }
 
     /// Rewinds to the top mark, which stays set.
@@ -390,7 +499,8 @@ impl Lake {
             .marks
             .last()
             .ok_or(RewindError::NoMark)?;
-        self.rewind_to(&top)
+        // SAFETY: `&mut self`: no reference into the lake is alive.
+        unsafe { self.rewind_to(&top) }
     }
 
     /// Moves the top mark up to the current position, keeping everything allocated since it
@@ -410,11 +520,7 @@ impl Lake {
     /// ```
     #[track_caller]
     pub fn move_mark(&mut self) -> Result<(), RewindError> {
-        self.chunks
-            .get_mut()
-            .marks
-            .pop()
-            .ok_or(RewindError::NoMark)?;
+        self.pop_mark()?;
         self.mark();
         Ok(())
     }
@@ -433,12 +539,12 @@ impl Lake {
     /// assert!(lake.pop_mark().is_err());
     /// ```
     pub fn pop_mark(&mut self) -> Result<(), RewindError> {
-        self.chunks
-            .get_mut()
-            .marks
-            .pop()
-            .map(drop)
-            .ok_or(RewindError::NoMark)
+        let list = self.chunks.get_mut();
+        let mark = list.marks.pop().ok_or(RewindError::NoMark)?;
+        // The mark was its key's only holder: the key leaves the stack once nothing above it
+        // is live, so mark loops do not grow it.
+        list.keys.release(mark.key());
+        Ok(())
     }
 
     /// Number of marks set.

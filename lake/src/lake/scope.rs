@@ -99,8 +99,16 @@ struct Region<'g> {
 }
 
 impl<'g> Region<'g> {
+    /// Starts a region at the lake's current position.
+    ///
+    /// # Safety
+    ///
+    /// The caller gives the region exclusive use of `lake` for `'g` (it holds `&'g mut Lake`,
+    /// or the `&mut Scope` of the enclosing region): nothing else allocates from the lake or
+    /// rewinds it while the region lives, and nothing allocated through the region is used
+    /// after it ends (its `Scope`s borrow it), since ending it rewinds to its start.
     #[inline]
-    fn new(lake: &'g Lake, parent: Option<&'g DropList>) -> Region<'g> {
+    unsafe fn new(lake: &'g Lake, parent: Option<&'g DropList>) -> Region<'g> {
         Region {
             lake,
             start: lake.scope_checkpoint(),
@@ -122,6 +130,9 @@ impl<'g> Region<'g> {
     /// parent scope: its values and their memory then live on in the parent, so the parent
     /// takes over the destructors and runs them when it ends.
     ///
+    /// On every path the rewind happens: if destructors panic, the rest still run, then the
+    /// region is rewound, then the first panic propagates (see `drop_list::drain`).
+    ///
     /// Always inlined, so that ending a scope in a loop costs what the common case needs: an
     /// empty-drop-list test and [`Lake::rewind_scope_fast`]'s compares and one store. Running
     /// destructors, handing them to a parent and the general rewind stay out of line, and none
@@ -131,31 +142,66 @@ impl<'g> Region<'g> {
     fn end(&mut self, keep: bool) {
         // The list is moved out (a list is only its head; its entries link to each other, not
         // to it) and this region's left empty. No `Scope` of this region is alive any more
-        // (each borrows the region), and if a destructor unwinds, the list's own unwind guard
-        // runs the rest, so ending the region again (a scope's guard on unwinding) finds
-        // nothing left to drop, only the rewind to do.
+        // (each borrows the region). If the region is ended again (a closure scope's guard
+        // while a panic unwinds), it finds nothing left to drop, only the rewind to do.
         let drops = core::mem::take(&mut self.drops);
-        if keep {
-            if let Some(parent) = self.parent {
-                drops.move_into(parent);
-                return;
+        if !drops.is_empty() {
+            end_region_dropping(self.lake, self.start, drops, keep, self.parent);
+        } else if !keep {
+            // SAFETY: the region ends: its `Scope`s borrowed it, so everything allocated
+            // through them is dead, and the region held the lake exclusively since `start`.
+            if !unsafe { self.lake.rewind_scope_fast(&self.start) } {
+                // SAFETY: as above.
+                unsafe { rewind_region_slow(self.lake, self.start) };
             }
         }
-        drops.run();
-        if !keep && !self.lake.rewind_scope_fast(&self.start) {
-            rewind_region_slow(self.lake, self.start);
-        }
+    }
+}
+
+/// [`Region::end`] with registered destructors: hands them to the parent (kept with a
+/// parent), or runs them and then rewinds unless kept, on every path. Takes everything by
+/// value (see [`Region::end`]).
+#[cold]
+#[inline(never)]
+fn end_region_dropping(
+    lake: &Lake,
+    start: Checkpoint,
+    drops: DropList,
+    keep: bool,
+    parent: Option<&DropList>,
+) {
+    match (keep, parent) {
+        // SAFETY: the region ends; its entries lie in its memory, which a commit keeps inside
+        // the parent's region until the parent runs its list.
+        (true, Some(parent)) => unsafe { drops.move_into(parent) },
+        // SAFETY: the region ends, so no reference to its values is alive (its `Scope`s
+        // borrowed it).
+        (true, None) => unsafe { drops.run_then(|| {}) },
+        // SAFETY: as above; and the rewind is sound because everything allocated in the region
+        // is dead and the region held the lake exclusively since `start`.
+        (false, _) => unsafe {
+            drops.run_then(|| {
+                if !lake.rewind_scope_fast(&start) {
+                    rewind_region_slow(lake, start);
+                }
+            })
+        },
     }
 }
 
 /// The rewind of [`Region::end`] when [`Lake::rewind_scope_fast`] does not apply. Takes the
 /// checkpoint by value, not a reference into the region (see [`Region::end`]).
+///
+/// # Safety
+///
+/// Called as a region ends: nothing allocated after `start` is used any more.
 #[cold]
 #[inline(never)]
-fn rewind_region_slow(lake: &Lake, start: Checkpoint) {
+unsafe fn rewind_region_slow(lake: &Lake, start: Checkpoint) {
     // Cannot fail: the region's exclusive borrow kept anything from rewinding past its start
     // (no rewind API is reachable through a `Scope`).
-    let rewound = lake.rewind_to(&start);
+    // SAFETY: this function's contract is `rewind_to`'s.
+    let rewound = unsafe { lake.rewind_to(&start) };
     debug_assert!(rewound.is_ok());
 }
 
@@ -228,7 +274,8 @@ impl Lake {
     /// assert_eq!(lake.stats().used, 0);
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
-        run_scope(self, f)
+        // SAFETY: `&mut self` is held for the call.
+        unsafe { run_scope(self, f) }
     }
 
     /// Opens a scope that ends when the returned guard is dropped.
@@ -243,7 +290,8 @@ impl Lake {
     #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
-            region: Region::new(&*self, None),
+            // SAFETY: the guard holds the `&mut self` borrow for its lifetime.
+            region: unsafe { Region::new(&*self, None) },
         }
     }
 
@@ -256,7 +304,8 @@ impl Lake {
     /// ```
     pub fn sandbox(&mut self) -> Sandbox<'_> {
         Sandbox {
-            region: Region::new(&*self, None),
+            // SAFETY: the guard holds the `&mut self` borrow for its lifetime.
+            region: unsafe { Region::new(&*self, None) },
             committed: false,
         }
     }
@@ -278,19 +327,27 @@ impl Lake {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        run_sandboxed(self, None, f)
+        // SAFETY: `&mut self` is held for the call.
+        unsafe { run_sandboxed(self, None, f) }
     }
 }
 
 /// Runs `f` in a scope of `lake` that ends (drop list run, cursor rewound) when `f` returns or
-/// unwinds. Callers hold the exclusive access the scope needs: `&mut Lake`, or `&mut Scope`.
+/// unwinds.
+///
+/// # Safety
+///
+/// The caller holds the exclusive access the scope needs (`&mut Lake`, or `&mut Scope` of the
+/// enclosing region) for the duration of the call; see [`Region::new`].
 #[inline]
-fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+unsafe fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
     // The guard ends the scope if `f` unwinds; on return the scope is ended here, inline, and
     // the guard forgotten (its drop glue is not inlined across crates, and a scope loop would
     // pay that call every iteration).
     let mut guard = ScopeGuard {
-        region: Region::new(lake, None),
+        // SAFETY: this function's contract; `f`'s allocations carry the higher-ranked `'t`, so
+        // none outlives the call.
+        region: unsafe { Region::new(lake, None) },
     };
     let result = f(&mut guard.scope());
     guard.region.end(false);
@@ -299,20 +356,29 @@ fn run_scope<R>(lake: &Lake, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
 }
 
 /// Runs `f` in a sandbox of `lake`, committed if it returns `Ok` (rolled back on `Err` or
-/// unwinding). Callers hold exclusive access, as for [`run_scope`].
+/// unwinding).
+///
+/// # Safety
+///
+/// As for [`run_scope`]; `parent` is the drop list of the region the caller's exclusive
+/// access comes from, if any.
 #[inline]
-fn run_sandboxed<'g, R, E>(
+unsafe fn run_sandboxed<'g, R, E>(
     lake: &'g Lake,
     parent: Option<&'g DropList>,
     f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
 ) -> Result<R, E> {
     let mut sandbox = Sandbox {
-        region: Region::new(lake, parent),
+        // SAFETY: this function's contract, as in `run_scope`.
+        region: unsafe { Region::new(lake, parent) },
         committed: false,
     };
     let result = f(&mut sandbox.scope());
-    // Ended inline on return, as in `run_scope`; the sandbox's `Drop` rolls back on unwinding.
-    sandbox.region.end(result.is_ok());
+    // Ended inline on return, as in `run_scope`; the sandbox's `Drop` rolls back if `f`
+    // unwinds. Marked committed first, so that a destructor panicking in a committed
+    // sandbox's list does not roll it back as the panic leaves through that `Drop`.
+    sandbox.committed = result.is_ok();
+    sandbox.region.end(sandbox.committed);
     core::mem::forget(sandbox);
     result
 }
@@ -445,7 +511,9 @@ impl<'s> Scope<'s> {
     /// });
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
-        run_scope(self.lake, f)
+        // SAFETY: `&mut self` (this scope) is held for the call, so the enclosing region
+        // allocates nothing meanwhile.
+        unsafe { run_scope(self.lake, f) }
     }
 
     /// Opens a nested scope that ends when the guard drops; see [`Lake::scope_guard`].
@@ -460,7 +528,8 @@ impl<'s> Scope<'s> {
     #[inline]
     pub fn scope_guard(&mut self) -> ScopeGuard<'_> {
         ScopeGuard {
-            region: Region::new(self.lake, None),
+            // SAFETY: the guard holds the `&mut self` borrow of this scope for its lifetime.
+            region: unsafe { Region::new(self.lake, None) },
         }
     }
 
@@ -476,7 +545,8 @@ impl<'s> Scope<'s> {
     /// ```
     pub fn sandbox(&mut self) -> Sandbox<'_> {
         Sandbox {
-            region: Region::new(self.lake, Some(self.drops)),
+            // SAFETY: the sandbox holds the `&mut self` borrow of this scope for its lifetime.
+            region: unsafe { Region::new(self.lake, Some(self.drops)) },
             committed: false,
         }
     }
@@ -494,7 +564,8 @@ impl<'s> Scope<'s> {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<R, E>,
     ) -> Result<R, E> {
-        run_sandboxed(self.lake, Some(self.drops), f)
+        // SAFETY: `&mut self` (this scope) is held for the call.
+        unsafe { run_sandboxed(self.lake, Some(self.drops), f) }
     }
 
     /// Runs `f` in a nested sandbox and, if it returns `Ok`, commits it and hands the returned
@@ -533,9 +604,12 @@ impl<'s> Scope<'s> {
         &mut self,
         f: impl for<'t> FnOnce(&mut Scope<'t>) -> Result<&'t mut T, E>,
     ) -> Result<&'s mut T, E> {
-        let committed = run_sandboxed(self.lake, Some(self.drops), |sb| {
-            f(sb).map(core::ptr::NonNull::from)
-        })?;
+        // SAFETY: `&mut self` (this scope) is held for the call.
+        let committed = unsafe {
+            run_sandboxed(self.lake, Some(self.drops), |sb| {
+                f(sb).map(core::ptr::NonNull::from)
+            })
+        }?;
         // SAFETY: `Ok` means the sandbox committed: its memory, after this scope's start, is
         // kept and not rewound or reused until this scope ends, i.e. until `'s` ends. The value
         // is initialised (it was a live `&mut T`) and unaliased (that `&'t mut T` ended with

@@ -91,7 +91,9 @@ impl Lake {
             list.chunks.push(Chunk::borrowed(region, len));
             list.capacity = len;
         }
-        inner.enter_chunk(region, len);
+        // SAFETY: the view's only chunk, the fresh region pushed above; nothing was handed out
+        // from it.
+        unsafe { inner.enter_chunk(region, len) };
         Ok(LakeView {
             inner,
             _parent: PhantomData,

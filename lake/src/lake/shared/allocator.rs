@@ -5,8 +5,8 @@ use core::ptr::NonNull;
 
 use allocator_api2::alloc::{AllocError as ApiAllocError, Allocator};
 
-use super::typed::RawLake;
 use super::{LocalLake, SyncLake};
+use crate::lake::typed::RawLake;
 
 /// Resizes a block: in place when it is the last one (or when shrinking, where it stays put
 /// regardless), otherwise by copying into a fresh block.
@@ -24,12 +24,14 @@ unsafe fn resize<L: RawLake + ?Sized>(
     if ptr.as_ptr().addr() % new_layout.align() == 0 {
         if new <= old {
             // Shrinking keeps the block; give the tail back if it is the last block.
-            lake.raw_resize_in_place(ptr, old, new);
+            // SAFETY: the caller's live block of `old` bytes; it uses `new` bytes from here on.
+            unsafe { lake.raw_resize_in_place(ptr, old, new) };
             return Ok(NonNull::slice_from_raw_parts(ptr, new));
         }
         // A zero-size block may be a dangling pointer without provenance, so only a non-empty
         // block grows by moving a cursor (`raw_resize_in_place` refuses `old == 0`).
-        if lake.raw_resize_in_place(ptr, old, new) {
+        // SAFETY: the caller's live block of `old` bytes.
+        if unsafe { lake.raw_resize_in_place(ptr, old, new) } {
             return Ok(NonNull::slice_from_raw_parts(ptr, new));
         }
     }
@@ -37,7 +39,8 @@ unsafe fn resize<L: RawLake + ?Sized>(
     // SAFETY: `ptr` is valid for reads of `old` bytes (caller contract), `fresh` for writes of
     // `new` bytes; `fresh` is a new block, so they do not overlap.
     unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), fresh.as_ptr(), old.min(new)) };
-    lake.raw_free_last(ptr, old);
+    // SAFETY: the caller's block, not used again: it moved to `fresh`.
+    unsafe { lake.raw_free_last(ptr, old) };
     Ok(NonNull::slice_from_raw_parts(fresh, new))
 }
 
@@ -81,7 +84,9 @@ macro_rules! impl_allocator {
 
             #[inline]
             unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-                RawLake::raw_free_last(*self, ptr, layout.size());
+                // SAFETY: the `Allocator` contract: a live block of `layout` from this lake,
+                // which the caller gives up.
+                unsafe { RawLake::raw_free_last(*self, ptr, layout.size()) };
             }
 
             #[inline]

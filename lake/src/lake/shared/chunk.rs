@@ -164,8 +164,11 @@ pub(super) fn bump_in(
 /// in the chunk, giving its bytes back (`Release`: the owner's writes to them happen-before the
 /// next owner's, which takes them with an `Acquire` bump). Returns whether it did.
 ///
-/// The caller must own the block and not use it afterwards.
-pub(super) fn rewind(header: &Header, start: usize, size: usize) -> bool {
+/// # Safety
+///
+/// The block `start..start + size` was handed out from this chunk; the caller owns it and does
+/// not use it afterwards (its bytes go to the next bump, on any thread).
+pub(super) unsafe fn rewind(header: &Header, start: usize, size: usize) -> bool {
     if size == 0 {
         return false;
     }
@@ -181,7 +184,17 @@ pub(super) fn rewind(header: &Header, start: usize, size: usize) -> bool {
 /// `start + new_size`, if it is still the last block and the chunk has room. Returns whether it
 /// did. `AcqRel`: growing takes bytes that may have been given back by another thread, and
 /// shrinking gives bytes back.
-pub(super) fn resize(header: &Header, start: usize, old_size: usize, new_size: usize) -> bool {
+///
+/// # Safety
+///
+/// The block `start..start + old_size` was handed out from this chunk and the caller owns it;
+/// after a shrink it does not use the bytes past `new_size`.
+pub(super) unsafe fn resize(
+    header: &Header,
+    start: usize,
+    old_size: usize,
+    new_size: usize,
+) -> bool {
     if old_size == 0 {
         return false;
     }

@@ -13,9 +13,8 @@ use crate::error::AllocError;
 use crate::math::bump;
 use crate::math::chunk::{self, CHUNK_ALIGN};
 
-use super::sync_lake::dangling;
-use super::typed::{typed_api, RawLake};
 use super::SyncLake;
+use crate::lake::typed::{dangling, typed_api, RawLake};
 
 /// First slab a [`LocalLake`] takes from its shared lake.
 const FIRST_SLAB: usize = 1 << 10;
@@ -160,14 +159,21 @@ impl<'a> LocalLake<'a> {
         let pos = self.pos.load(Relaxed);
         let end = self.end.get();
         if let (Some(tail), true) = (NonNull::new(pos), pos.addr() < end) {
-            // The bytes `pos..end` belong to this handle and were never handed out.
             self.end.set(pos.addr());
-            self.shared.free_last(tail, end - pos.addr());
+            // SAFETY: the bytes `pos..end` are the rest of a slab this handle took from the
+            // shared lake; they were never handed out, and with `end` lowered to `pos` this
+            // handle no longer uses them.
+            unsafe { self.shared.free_last(tail, end - pos.addr()) };
         }
     }
 
     /// Gives back the block if it is the last one of the current slab.
-    fn free_last_local(&self, ptr: NonNull<u8>, size: usize) -> bool {
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `size` describe a block this handle handed out, which the caller owns and does
+    /// not use afterwards.
+    unsafe fn free_last_local(&self, ptr: NonNull<u8>, size: usize) -> bool {
         let start = ptr.as_ptr().addr();
         let pos = self.pos.load(Relaxed);
         if size > 0 && bump::is_last(start, size, pos.addr(), self.start.get()) {
@@ -185,15 +191,16 @@ impl RawLake for LocalLake<'_> {
         self.bump(layout)
     }
 
-    fn raw_free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
+    unsafe fn raw_free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
         // A block that is not last in the slab may be a large block taken straight from the
         // shared lake (or the last block of an old slab whose tail was given back): the shared
         // lake rewinds it only if it ends exactly at the shared cursor, which the caller's
         // ownership of the block makes sound either way.
-        self.free_last_local(ptr, size) || self.shared.free_last(ptr, size)
+        // SAFETY: the same contract, forwarded.
+        unsafe { self.free_last_local(ptr, size) || self.shared.free_last(ptr, size) }
     }
 
-    fn raw_resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
+    unsafe fn raw_resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
         let start = ptr.as_ptr().addr();
         let pos = self.pos.load(Relaxed);
         if old == 0 || !bump::is_last(start, old, pos.addr(), self.start.get()) {

@@ -17,8 +17,6 @@ mod global;
 mod local;
 #[cfg(feature = "std")]
 mod sync_lake;
-#[cfg(feature = "std")]
-pub(crate) mod typed;
 
 #[cfg(all(test, loom))]
 mod global_loom;

@@ -9,8 +9,8 @@ use crate::math::chunk::{self, DEFAULT_MAX_CHUNK};
 use crate::sync::{self, AtomicPtr, Mutex, Ordering};
 
 use super::chunk::{alloc_chunk, bump_in, free_chunk, resize, rewind, Header};
-use super::typed::{typed_api, RawLake};
 use super::LocalLake;
+use crate::lake::typed::{dangling, typed_api, RawLake};
 use crate::lake::LakeStats;
 
 /// Size of the first chunk of a [`SyncLake`] created without a capacity. Larger than a
@@ -348,22 +348,33 @@ impl SyncLake {
     }
 
     /// Gives back the block at `ptr` of `size` bytes if it is the last one of the current
-    /// chunk; returns whether it did. The caller must own the block and not use it afterwards.
-    pub(crate) fn free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
+    /// chunk; returns whether it did.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `size` describe a block this lake handed out (or a zero-sized one), which the
+    /// caller owns and does not use afterwards.
+    pub(crate) unsafe fn free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
         match NonNull::new(self.current.load(Ordering::Acquire)) {
-            // SAFETY: as in `bump`.
-            Some(chunk) => rewind(unsafe { chunk.as_ref() }, ptr.as_ptr().addr(), size),
+            // SAFETY: the chunk is alive (as in `bump`); `rewind` acts only if the block is
+            // that chunk's last, and then the block is the caller's, given up (the contract).
+            Some(chunk) => unsafe { rewind(chunk.as_ref(), ptr.as_ptr().addr(), size) },
             None => false,
         }
     }
 
     /// Resizes the block at `ptr` from `old` to `new` bytes without moving it, if it is the
-    /// last one of the current chunk and the chunk has room; returns whether it did. The
-    /// caller must own the block.
-    pub(crate) fn resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
+    /// last one of the current chunk and the chunk has room; returns whether it did.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `old` describe a block this lake handed out, which the caller owns; after a
+    /// shrink it does not use the bytes past `new`.
+    pub(crate) unsafe fn resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
         match NonNull::new(self.current.load(Ordering::Acquire)) {
-            // SAFETY: as in `bump`.
-            Some(chunk) => resize(unsafe { chunk.as_ref() }, ptr.as_ptr().addr(), old, new),
+            // SAFETY: the chunk is alive (as in `bump`); `resize` acts only if the block is
+            // that chunk's last, and the block is the caller's (the contract).
+            Some(chunk) => unsafe { resize(chunk.as_ref(), ptr.as_ptr().addr(), old, new) },
             None => false,
         }
     }
@@ -382,12 +393,14 @@ impl RawLake for SyncLake {
         self.bump(layout)
     }
 
-    fn raw_free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
-        self.free_last(ptr, size)
+    unsafe fn raw_free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
+        // SAFETY: the same contract.
+        unsafe { self.free_last(ptr, size) }
     }
 
-    fn raw_resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
-        self.resize_in_place(ptr, old, new)
+    unsafe fn raw_resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
+        // SAFETY: the same contract.
+        unsafe { self.resize_in_place(ptr, old, new) }
     }
 }
 
@@ -416,11 +429,6 @@ impl fmt::Debug for SyncLake {
             .field("stats", &self.stats())
             .finish_non_exhaustive()
     }
-}
-
-/// A non-null pointer aligned to `align`, valid for zero-sized accesses only.
-pub(super) fn dangling(align: usize) -> NonNull<u8> {
-    NonNull::new(core::ptr::without_provenance_mut(align)).unwrap_or(NonNull::dangling())
 }
 
 #[cfg(all(test, loom))]
