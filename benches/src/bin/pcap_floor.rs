@@ -7,11 +7,18 @@
 //!
 //! ```text
 //! pcap_floor [--populate] FILE
+//! pcap_floor --touch THREADS FILE
 //! ```
 //!
 //! Prints one JSON object: `records`, `bytes` (captured), `ethertype_sum` (so the
 //! reads cannot be optimised away), `elapsed_seconds` (map + walk) and
 //! `packets_per_second`. `--populate` pre-faults the mapping (`MAP_POPULATE`).
+//!
+//! `--touch THREADS` measures only the mapping's page faults: THREADS threads each
+//! read one byte of every 4 KiB page of an equal share of the file, and the JSON
+//! has `pages`, `threads`, `elapsed_seconds` and `pages_per_second`. Comparing 1
+//! and 2 threads shows how far faulting in a shared mapping scales on the machine,
+//! the ceiling for `lake-pcap --threads 2`.
 
 use std::fs::File;
 use std::process::ExitCode;
@@ -72,21 +79,56 @@ fn walk(map: &[u8]) -> Result<Walk, String> {
     Ok(walk)
 }
 
+/// Reads one byte of every page of `map` on `threads` threads; returns the sum of the bytes.
+fn touch(map: &[u8], threads: usize) -> u64 {
+    const PAGE: usize = 4096;
+    let pages = map.len().div_ceil(PAGE);
+    let per_thread = pages.div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..pages)
+            .step_by(per_thread)
+            .map(|first| {
+                let last = (first + per_thread).min(pages);
+                scope.spawn(move || {
+                    (first..last)
+                        .map(|page| u64::from(map[page * PAGE]))
+                        .sum::<u64>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or(0))
+            .sum()
+    })
+}
+
+const USAGE: &str = "usage: pcap_floor [--populate] FILE | pcap_floor --touch THREADS FILE";
+
 fn main() -> ExitCode {
     let mut populate = false;
+    let mut touch_threads = None;
     let mut path = None;
-    for arg in std::env::args().skip(1) {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--populate" => populate = true,
+            "--touch" => match args.next().and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n > 0 => touch_threads = Some(n),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             _ if path.is_none() => path = Some(arg),
             _ => {
-                eprintln!("usage: pcap_floor [--populate] FILE");
+                eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
     let Some(path) = path else {
-        eprintln!("usage: pcap_floor [--populate] FILE");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
     let file = match File::open(&path) {
@@ -111,6 +153,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(threads) = touch_threads {
+        let sum = touch(&map, threads);
+        let elapsed = start.elapsed().as_secs_f64();
+        let pages = map.len().div_ceil(4096);
+        println!(
+            "{{\"pages\":{pages},\"threads\":{threads},\"byte_sum\":{sum},\"elapsed_seconds\":{elapsed:.6},\"pages_per_second\":{:.0}}}",
+            pages as f64 / elapsed
+        );
+        return ExitCode::SUCCESS;
+    }
     let result = walk(&map);
     let elapsed = start.elapsed().as_secs_f64();
     match result {
