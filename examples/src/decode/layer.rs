@@ -48,7 +48,9 @@ fn reason_of(layer: Layer, kind: &ErrorKind) -> Reason {
         ErrorKind::HeaderLen { .. } if layer == Layer::Ipv4 => Reason::BadIhl,
         ErrorKind::HeaderLen { .. } if layer == Layer::Tcp => Reason::BadDataOffset,
         ErrorKind::LengthField { .. } => length_reason(layer),
-        ErrorKind::Truncated { .. } => Reason::TruncatedHeader,
+        // The fixed header is there (checked before): its header-length field reaches past
+        // the packet.
+        ErrorKind::Truncated { .. } => length_reason(layer),
         _ => Reason::Invalid,
     }
 }

@@ -1,0 +1,137 @@
+//! The same traffic in every container gives the same summary; a snap-length-cut copy has
+//! no malformed frame; and the summary does not depend on the number of threads.
+
+use lake_examples::analyzer::{analyze, MIN_SPLIT_BYTES};
+use lake_examples::capture::{Capture, PcapWriter};
+use lake_examples::report::{Report, RunInfo};
+
+fn data(name: &str) -> Vec<u8> {
+    let path = format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The summary of `file` on `threads` threads, without what may differ between runs or
+/// containers (timing, thread count, file name, format).
+fn summary(file: &[u8], threads: usize) -> (Report, usize) {
+    let cap = Capture::open(file).unwrap();
+    let out = analyze(&cap, threads, None);
+    let info = RunInfo {
+        file: String::new(),
+        format: "",
+        file_bytes: file.len() as u64,
+        threads: 1,
+        elapsed_seconds: 1.0,
+        top: 50,
+        error: out.error.map(|e| e.to_string()),
+    };
+    (Report::new(&out.stats, &info).without_timing(), out.threads)
+}
+
+#[test]
+fn pcapng_and_nanosecond_copies_give_the_same_summary() {
+    let (us, _) = summary(&data("loopback.pcap"), 1);
+    let (ng, _) = summary(&data("loopback.pcapng"), 1);
+    let (ns, _) = summary(&data("loopback-ns.pcap"), 1);
+    assert!(us.packets > 200 && us.flow_count > 10, "{us:?}");
+    assert_eq!(us, ng);
+    assert_eq!(us, ns);
+}
+
+#[test]
+fn snap_length_cut_copy_has_no_malformed_frame() {
+    let (full, _) = summary(&data("loopback.pcap"), 1);
+    let (cut, _) = summary(&data("loopback-snap96.pcap"), 1);
+    assert_eq!(cut.malformed.total, 0, "{:?}", cut.malformed);
+    assert!(cut.truncated.total > 50, "{:?}", cut.truncated);
+    assert_eq!(cut.packets, full.packets);
+    assert_eq!(cut.wire_bytes, full.wire_bytes);
+    assert!(cut.bytes < full.bytes);
+    // Flows count wire bytes, so cutting the capture changes none of them.
+    assert_eq!(cut.flows, full.flows);
+    assert_eq!(cut.flow_count, full.flow_count);
+    // The embedded capture itself is clean: every frame of it is well-formed and whole.
+    assert_eq!((full.malformed.total, full.truncated.total), (0, 0));
+}
+
+/// `times` copies of the records of classic pcap `file` after its global header.
+fn repeat_pcap(file: &[u8], times: usize) -> Vec<u8> {
+    let mut out = file[..24].to_vec();
+    for _ in 0..times {
+        out.extend_from_slice(&file[24..]);
+    }
+    out
+}
+
+/// `times` copies of the packet blocks of pcapng `file` after its first packet block's
+/// predecessors (section header and interface descriptions).
+fn repeat_pcapng(file: &[u8], times: usize) -> Vec<u8> {
+    // The first enhanced packet block (type 6, little-endian file) starts the repeated part.
+    let mut pos = 0;
+    while u32::from_le_bytes(file[pos..pos + 4].try_into().unwrap()) != 6 {
+        pos += u32::from_le_bytes(file[pos + 4..pos + 8].try_into().unwrap()) as usize;
+    }
+    let mut out = file[..pos].to_vec();
+    for _ in 0..times {
+        out.extend_from_slice(&file[pos..]);
+    }
+    out
+}
+
+fn same_for_every_thread_count(file: &[u8]) {
+    assert!(file.len() > 2 * MIN_SPLIT_BYTES);
+    let (one, _) = summary(file, 1);
+    for n in [2, 3, 4, 7] {
+        let (many, used) = summary(file, n);
+        assert!(used > 1, "{n} threads asked, the file was not split");
+        assert_eq!(one, many, "{n} threads");
+    }
+}
+
+#[test]
+fn threads_give_identical_summaries_pcap() {
+    let file = repeat_pcap(&data("loopback.pcap"), 20);
+    same_for_every_thread_count(&file);
+}
+
+#[test]
+fn threads_give_identical_summaries_pcapng() {
+    let file = repeat_pcapng(&data("loopback.pcapng"), 20);
+    same_for_every_thread_count(&file);
+}
+
+/// Malformed frames' packet numbers (counted from 1) are global, not per thread.
+#[test]
+fn threads_keep_global_packet_numbers() {
+    let file = repeat_pcap(&data("malformed.pcap"), 30_000);
+    same_for_every_thread_count(&file);
+    let (one, _) = summary(&file, 1);
+    let per_copy = Capture::open(&data("malformed.pcap"))
+        .map(|c| analyze(&c, 1, None).stats.packets)
+        .unwrap();
+    assert_eq!(one.packets, per_copy * 30_000);
+}
+
+/// Records whose payloads are themselves chains of plausible record headers: the boundary
+/// guesses land inside payloads, and the analyzer must notice and recover.
+#[test]
+fn wrong_boundary_guesses_are_caught() {
+    let mut fake = Vec::new();
+    for _ in 0..64 {
+        // A plausible record header with no captured bytes.
+        for v in [1_700_000_000u32, 0, 0, 0] {
+            fake.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let mut w = PcapWriter::new(Vec::new(), 1).unwrap();
+    let records = (3 * MIN_SPLIT_BYTES / (16 + fake.len()) + 1) as u32;
+    for i in 0..records {
+        w.write_record(1_700_000_000, i, fake.len() as u32 + 7, &fake)
+            .unwrap();
+    }
+    let file = w.into_inner();
+    let (one, _) = summary(&file, 1);
+    assert_eq!(one.packets, u64::from(records));
+    for n in [2, 4] {
+        assert_eq!(summary(&file, n).0, one, "{n} threads");
+    }
+}
