@@ -8,7 +8,7 @@
 #   loopback.pcap          tcpdump -i lo (classic pcap, microseconds, link type 1 Ethernet)
 #   loopback.pcapng        editcap -F pcapng of it
 #   loopback-ns.pcap       editcap -F nsecpcap of it
-#   loopback-snap96.pcap   editcap -s 96 of it (every frame cut to 96 bytes)
+#   loopback-snap96.pcap   editcap -F pcap -s 96 of it (classic pcap, every frame cut to 96 bytes)
 #   vlan.pcap              the 802.1Q / 802.1ad frames of loopback.pcap (tcpdump -r ... vlan)
 #   any-sll2.pcap          tcpdump -i any (link type 276, LINUX_SLL2), a short session
 #   any-sll.pcap           tcpdump -i any -y LINUX_SLL (link type 113), the same session
@@ -55,7 +55,7 @@ mv "$tmp/any-sll.pcap" any-sll.pcap
 # 3. Conversions.
 editcap -F pcapng loopback.pcap loopback.pcapng
 editcap -F nsecpcap loopback.pcap loopback-ns.pcap
-editcap -s 96 loopback.pcap loopback-snap96.pcap
+editcap -F pcap -s 96 loopback.pcap loopback-snap96.pcap  # editcap writes pcapng unless told
 tcpdump -r loopback.pcap -w vlan.pcap vlan 2>/dev/null
 
 # 4. tshark's decode, the reference the tests compare with (tshark is not needed to run them).
