@@ -31,7 +31,7 @@ use crate::decode::{decode_frame, Decoded};
 use crate::stats::Stats;
 
 /// Records decoded per batch (per lake reset).
-pub const BATCH: usize = 512;
+pub const BATCH: usize = 256;
 
 /// Files smaller than this are analysed on one thread whatever was asked.
 pub const MIN_SPLIT_BYTES: usize = 1 << 20;
@@ -55,12 +55,6 @@ struct Part<'a> {
     error: Option<ContainerError>,
 }
 
-/// A decoded record of the batch being built.
-struct Item<'a> {
-    number: u64,
-    record: Record<'a>,
-    decoded: Decoded<'a>,
-}
 
 /// Walks from `walker` until the next record would start at or after `stop` (or the end
 /// of the file, or a container error), counting into fresh [`Stats`].
@@ -73,18 +67,16 @@ fn run_range<'a>(mut walker: Walker<'a>, stop: Option<usize>, progress: Option<&
         let start_pos = walker.position();
         let mut done = false;
         {
-            let mut batch: LakeVec<Item<'a>, &Lake> = LakeVec::with_capacity_in(BATCH, &lake);
+            // The batch's records: views into the file, gathered before any is decoded so the
+            // walk over record headers runs ahead of the decoding.
+            let mut batch: LakeVec<Record<'a>, &Lake> = LakeVec::with_capacity_in(BATCH, &lake);
             while batch.len() < BATCH {
                 if stop.is_some_and(|s| walker.position() >= s) {
                     done = true;
                     break;
                 }
                 match walker.next_record() {
-                    Ok(Some(record)) => batch.push(Item {
-                        number: walker.records_read() - start_read,
-                        decoded: decode_frame(record.linktype, record.data, record.missing()),
-                        record,
-                    }),
+                    Ok(Some(record)) => batch.push(record),
                     Ok(None) => {
                         done = true;
                         break;
@@ -97,8 +89,11 @@ fn run_range<'a>(mut walker: Walker<'a>, stop: Option<usize>, progress: Option<&
                     }
                 }
             }
-            for item in &batch {
-                stats.add(item.number, &item.record, &item.decoded);
+            let first = walker.records_read() - start_read - batch.len() as u64 + 1;
+            for (number, record) in (first..).zip(batch.iter()) {
+                let decoded: Decoded<'a> =
+                    decode_frame(record.linktype, record.data, record.missing());
+                stats.add(number, record, &decoded);
             }
         }
         lake.reset();

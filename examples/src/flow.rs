@@ -2,6 +2,7 @@
 //! [`lake::Pool`] and found by key through a hash index of [`Handle`]s.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use lake::{Handle, Pool};
@@ -17,26 +18,110 @@ pub const MAX_FLOWS: usize = 1 << 20;
 /// A direction-normalised 5-tuple: the lower (address, port) end first, so both directions
 /// of a conversation share one key. ICMP and ICMPv6 echo messages use the echo identifier
 /// as both ports; other ICMP messages use 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FlowKey {
     /// 4 or 6.
     pub ip_version: u8,
     /// Transport protocol number.
     pub proto: u8,
-    /// Lower endpoint's address (IPv4 in the first 4 bytes).
-    pub addr_a: [u8; 16],
+    /// Lower endpoint's address, as a big-endian number (an IPv4 address in the low 32 bits).
+    pub addr_a: u128,
     /// Lower endpoint's port (or echo identifier).
     pub port_a: u16,
     /// Higher endpoint's address.
-    pub addr_b: [u8; 16],
+    pub addr_b: u128,
     /// Higher endpoint's port (or echo identifier).
     pub port_b: u16,
 }
 
-fn addr16(a: &[u8]) -> [u8; 16] {
-    let mut out = [0; 16];
-    out[..a.len()].copy_from_slice(a);
-    out
+impl Hash for FlowKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.addr_a as u64);
+        state.write_u64((self.addr_a >> 64) as u64);
+        state.write_u64(self.addr_b as u64);
+        state.write_u64((self.addr_b >> 64) as u64);
+        state.write_u64(
+            u64::from(self.ip_version)
+                | u64::from(self.proto) << 8
+                | u64::from(self.port_a) << 16
+                | u64::from(self.port_b) << 32,
+        );
+    }
+}
+
+/// A fast keyed hash for [`FlowKey`]s: each 64-bit word is mixed in with a folded 128-bit
+/// multiply (the high and low halves of the product xored), starting from a per-table
+/// random seed, so a crafted capture cannot aim its flows at one bucket without knowing
+/// the seed. About a fifth of the cost of SipHash on a key.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowHasher {
+    state: u64,
+    seed: u64,
+}
+
+const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+#[inline]
+fn folded_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+impl Hasher for FlowHasher {
+    #[inline]
+    fn write_u64(&mut self, word: u64) {
+        self.state = folded_mul(self.state ^ word, self.seed | 1);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        folded_mul(self.state, MUL)
+    }
+}
+
+/// Builds [`FlowHasher`]s with a seed drawn once per table from the standard library's
+/// random hash keys.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowHashBuilder {
+    seed: u64,
+    start: u64,
+}
+
+impl Default for FlowHashBuilder {
+    fn default() -> Self {
+        let r = std::collections::hash_map::RandomState::new();
+        FlowHashBuilder {
+            seed: r.hash_one(0x5eed_u64),
+            start: r.hash_one(0x57a7_u64),
+        }
+    }
+}
+
+impl BuildHasher for FlowHashBuilder {
+    type Hasher = FlowHasher;
+    #[inline]
+    fn build_hasher(&self) -> FlowHasher {
+        FlowHasher {
+            state: self.start,
+            seed: self.seed,
+        }
+    }
+}
+
+fn addr_v4(a: &[u8; 4]) -> u128 {
+    u128::from(u32::from_be_bytes(*a))
+}
+
+fn addr_v6(a: &[u8; 16]) -> u128 {
+    u128::from_be_bytes(*a)
 }
 
 impl FlowKey {
@@ -53,8 +138,8 @@ impl FlowKey {
     /// ```
     pub fn of(d: &Decoded<'_>) -> Option<FlowKey> {
         let (ip_version, src, dst) = match (d.ipv4, d.ipv6) {
-            (Some(ip), _) => (4, addr16(ip.src()), addr16(ip.dst())),
-            (None, Some(ip)) => (6, addr16(ip.src()), addr16(ip.dst())),
+            (Some(ip), _) => (4, addr_v4(ip.src()), addr_v4(ip.dst())),
+            (None, Some(ip)) => (6, addr_v6(ip.src()), addr_v6(ip.dst())),
             _ => return None,
         };
         let proto = d.transport?;
@@ -95,9 +180,9 @@ impl FlowKey {
         })
     }
 
-    fn addr(&self, a: [u8; 16]) -> IpAddr {
+    fn addr(&self, a: u128) -> IpAddr {
         if self.ip_version == 4 {
-            IpAddr::V4(Ipv4Addr::new(a[0], a[1], a[2], a[3]))
+            IpAddr::V4(Ipv4Addr::from(a as u32))
         } else {
             IpAddr::V6(Ipv6Addr::from(a))
         }
@@ -147,7 +232,7 @@ pub struct Flow {
 /// ```
 /// use lake_examples::flow::{FlowKey, FlowTable};
 ///
-/// let key = FlowKey { ip_version: 4, proto: 17, addr_a: [0; 16], port_a: 1, addr_b: [1; 16], port_b: 2 };
+/// let key = FlowKey { ip_version: 4, proto: 17, addr_a: 1, port_a: 1, addr_b: 2, port_b: 2 };
 /// let mut t = FlowTable::new();
 /// t.add(key, 100, 5, 0);
 /// t.add(key, 50, 9, 0);
@@ -156,8 +241,10 @@ pub struct Flow {
 /// ```
 #[derive(Debug, Default)]
 pub struct FlowTable {
-    index: HashMap<FlowKey, Handle>,
+    index: HashMap<FlowKey, Handle, FlowHashBuilder>,
     pool: Pool<Flow>,
+    /// The flow of the previous packet: consecutive packets of one flow skip the hash.
+    last: Option<(FlowKey, Handle)>,
     untracked: u64,
 }
 
@@ -182,7 +269,12 @@ impl FlowTable {
 
     /// Adds the counters of `flow` to the flow with its key.
     pub fn add_flow(&mut self, flow: Flow) {
-        if let Some(&h) = self.index.get(&flow.key) {
+        let cached = match self.last {
+            Some((key, h)) if key == flow.key => Some(h),
+            _ => self.index.get(&flow.key).copied(),
+        };
+        if let Some(h) = cached {
+            self.last = Some((flow.key, h));
             if let Some(f) = self.pool.get_mut(h) {
                 f.packets += flow.packets;
                 f.bytes += flow.bytes;
@@ -193,6 +285,7 @@ impl FlowTable {
         } else if self.pool.len() < MAX_FLOWS {
             let h = self.pool.insert(flow);
             self.index.insert(flow.key, h);
+            self.last = Some((flow.key, h));
         } else {
             self.untracked += flow.packets;
         }
