@@ -252,37 +252,69 @@ impl Report {
         for (name, row) in &self.protocols {
             let _ = writeln!(s, "{:<16} {:>12} {:>14}", name, row.packets, row.bytes);
         }
+        let _ = writeln!(s, "{:<16} {:>12} {:>14}", "total", self.packets, self.bytes);
         let _ = writeln!(
             s,
             "\nflows: {} (top {} by bytes)",
             self.flow_count,
             self.flows.len()
         );
-        if !self.flows.is_empty() {
-            let _ = writeln!(
-                s,
-                "{:<7} {:>41} {:>41} {:>8} {:>11}  tcp flags",
-                "proto", "endpoint a", "endpoint b", "packets", "bytes"
-            );
-        }
-        for f in &self.flows {
-            let ep = |addr: &str, port: u16| {
-                if addr.contains(':') {
-                    format!("[{addr}]:{port}")
-                } else {
-                    format!("{addr}:{port}")
+        let icmp = |f: &FlowRow| f.protocol.starts_with("ICMP");
+        let ep = |f: &FlowRow, addr: &str, port: u16| match (icmp(f), addr.contains(':')) {
+            (true, _) => addr.to_string(),
+            (false, true) => format!("[{addr}]:{port}"),
+            (false, false) => format!("{addr}:{port}"),
+        };
+        let rows: Vec<[String; 7]> = self
+            .flows
+            .iter()
+            .map(|f| {
+                [
+                    f.protocol.clone(),
+                    ep(f, &f.a, f.a_port),
+                    ep(f, &f.b, f.b_port),
+                    f.packets.to_string(),
+                    f.bytes.to_string(),
+                    format!("{:.3}", f.last_ns.saturating_sub(f.first_ns) as f64 / 1e6),
+                    if icmp(f) && f.a_port != 0 {
+                        format!("echo id {}", f.a_port)
+                    } else {
+                        f.tcp_flags.clone()
+                    },
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            let header = ["proto", "endpoint a", "endpoint b", "packets", "bytes", "duration ms", "tcp flags / icmp"];
+            let mut width = header.map(str::len);
+            for r in &rows {
+                for (w, cell) in width.iter_mut().zip(r) {
+                    *w = (*w).max(cell.len());
                 }
+            }
+            let mut line = |cells: [&str; 7]| {
+                let text = format!(
+                    "{:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {:>w4$}  {:>w5$}  {}",
+                    cells[0],
+                    cells[1],
+                    cells[2],
+                    cells[3],
+                    cells[4],
+                    cells[5],
+                    cells[6],
+                    w0 = width[0],
+                    w1 = width[1],
+                    w2 = width[2],
+                    w3 = width[3],
+                    w4 = width[4],
+                    w5 = width[5],
+                );
+                let _ = writeln!(s, "{}", text.trim_end());
             };
-            let _ = writeln!(
-                s,
-                "{:<7} {:>41} {:>41} {:>8} {:>11}  {}",
-                f.protocol,
-                ep(&f.a, f.a_port),
-                ep(&f.b, f.b_port),
-                f.packets,
-                f.bytes,
-                f.tcp_flags
-            );
+            line(header);
+            for r in &rows {
+                line(std::array::from_fn(|i| r[i].as_str()));
+            }
         }
         for (title, section) in [("malformed", &self.malformed), ("truncated", &self.truncated)] {
             let _ = writeln!(s, "\n{title} frames: {}", section.total);
@@ -301,10 +333,14 @@ impl Report {
         if let Some(e) = &self.error {
             let _ = writeln!(s, "\nreading stopped: {e}");
         }
+        let elapsed = if self.elapsed_seconds < 1.0 {
+            format!("{:.3} ms", self.elapsed_seconds * 1e3)
+        } else {
+            format!("{:.3} s", self.elapsed_seconds)
+        };
         let _ = writeln!(
             s,
-            "\nelapsed {:.3} s on {} thread{}: {:.0} packets/s, {:.1} MB/s",
-            self.elapsed_seconds,
+            "\nelapsed {elapsed} on {} thread{}: {:.0} packets/s, {:.1} MB/s",
             self.threads,
             if self.threads == 1 { "" } else { "s" },
             self.packets_per_second,
