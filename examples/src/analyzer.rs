@@ -55,10 +55,13 @@ struct Part<'a> {
     error: Option<ContainerError>,
 }
 
-
 /// Walks from `walker` until the next record would start at or after `stop` (or the end
 /// of the file, or a container error), counting into fresh [`Stats`].
-fn run_range<'a>(mut walker: Walker<'a>, stop: Option<usize>, progress: Option<&AtomicU64>) -> Part<'a> {
+fn run_range<'a>(
+    mut walker: Walker<'a>,
+    stop: Option<usize>,
+    progress: Option<&AtomicU64>,
+) -> Part<'a> {
     let mut stats = Stats::new();
     let mut lake = Lake::new();
     let start_read = walker.records_read();

@@ -285,7 +285,15 @@ impl Report {
             })
             .collect();
         if !rows.is_empty() {
-            let header = ["proto", "endpoint a", "endpoint b", "packets", "bytes", "duration ms", "tcp flags / icmp"];
+            let header = [
+                "proto",
+                "endpoint a",
+                "endpoint b",
+                "packets",
+                "bytes",
+                "duration ms",
+                "tcp flags / icmp",
+            ];
             let mut width = header.map(str::len);
             for r in &rows {
                 for (w, cell) in width.iter_mut().zip(r) {
@@ -316,7 +324,10 @@ impl Report {
                 line(std::array::from_fn(|i| r[i].as_str()));
             }
         }
-        for (title, section) in [("malformed", &self.malformed), ("truncated", &self.truncated)] {
+        for (title, section) in [
+            ("malformed", &self.malformed),
+            ("truncated", &self.truncated),
+        ] {
             let _ = writeln!(s, "\n{title} frames: {}", section.total);
             for r in &section.by_reason {
                 let firsts: Vec<String> = r.first_packets.iter().map(u64::to_string).collect();

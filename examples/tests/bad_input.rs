@@ -72,10 +72,14 @@ fn malformed_summary_counts_by_layer_and_reason_with_packet_numbers() {
             &out.stats.truncated
         };
         let n: u64 = row[0].parse().unwrap();
-        let hit = table.iter().any(|((l, r), t)| {
-            l.name() == row[1] && r.name() == row[2] && t.first.contains(&n)
-        });
-        assert!(hit, "frame {n} not listed under {} {} {}", row[3], row[1], row[2]);
+        let hit = table
+            .iter()
+            .any(|((l, r), t)| l.name() == row[1] && r.name() == row[2] && t.first.contains(&n));
+        assert!(
+            hit,
+            "frame {n} not listed under {} {} {}",
+            row[3], row[1], row[2]
+        );
     }
     let malformed = expected.iter().filter(|r| r[3] == "malformed").count() as u64;
     assert_eq!(out.stats.malformed_total(), malformed);
@@ -99,8 +103,13 @@ fn broken_containers_fail_at_the_expected_offset_and_record() {
             Err(e) => e,
             Ok(cap) => {
                 let out = analyze(&cap, 1, None);
-                assert_eq!(out.stats.packets + 1, record, "{name}: packets before the error");
-                out.error.unwrap_or_else(|| panic!("{name}: read without error"))
+                assert_eq!(
+                    out.stats.packets + 1,
+                    record,
+                    "{name}: packets before the error"
+                );
+                out.error
+                    .unwrap_or_else(|| panic!("{name}: read without error"))
             }
         };
         assert_eq!((err.offset, err.record), (offset, record), "{name}: {err}");
@@ -118,8 +127,14 @@ fn the_binary_prints_one_error_line_and_exits_2() {
         let lines: Vec<&str> = stderr.lines().collect();
         assert_eq!(lines.len(), 1, "{stderr}");
         let line = lines[0];
-        assert!(line.starts_with("lake-pcap: ") && line.contains(&path), "{line}");
-        assert!(line.contains(&format!("offset {}, record {}", row[1], row[2])), "{line}");
+        assert!(
+            line.starts_with("lake-pcap: ") && line.contains(&path),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("offset {}, record {}", row[1], row[2])),
+            "{line}"
+        );
     }
 }
 
@@ -162,7 +177,12 @@ fn the_binary_exits_0_on_malformed_frames_and_counts_from_1() {
 
 #[test]
 fn empty_and_tiny_files_are_errors_not_panics() {
-    for bytes in [&[][..], &[0xd4][..], &[0x0a, 0x0d, 0x0d, 0x0a][..], &b"GIF89a"[..]] {
+    for bytes in [
+        &[][..],
+        &[0xd4][..],
+        &[0x0a, 0x0d, 0x0d, 0x0a][..],
+        &b"GIF89a"[..],
+    ] {
         match Capture::open(bytes) {
             Err(e) => assert_eq!(e.offset, 0),
             Ok(cap) => assert!(analyze(&cap, 1, None).error.is_some()),

@@ -74,12 +74,15 @@ fn compare(capture: &str, tsv: &str) -> (u64, u64) {
         number += 1;
         let d = decode_frame(rec.linktype, rec.data, rec.missing());
         let row: &Vec<&str> = &rows[(number - 1) as usize];
-        let expected: HashMap<&str, &str> = header.iter().copied().zip(row.iter().copied()).collect();
+        let expected: HashMap<&str, &str> =
+            header.iter().copied().zip(row.iter().copied()).collect();
         for field in &header {
             let want = expected.get(field).copied().unwrap_or("");
             let got = ours(field, number, rec.orig_len, rec.data.len(), &d);
             if want != got {
-                mismatches.push(format!("frame {number} {field}: tshark {want:?}, lake-pcap {got:?}"));
+                mismatches.push(format!(
+                    "frame {number} {field}: tshark {want:?}, lake-pcap {got:?}"
+                ));
             }
             if !want.is_empty() {
                 nonempty += 1;
@@ -87,7 +90,12 @@ fn compare(capture: &str, tsv: &str) -> (u64, u64) {
         }
     }
     assert_eq!(number as usize, rows.len(), "{capture}: frame count");
-    assert!(mismatches.is_empty(), "{capture}: {} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{capture}: {} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
     (number, nonempty)
 }
 
@@ -96,7 +104,10 @@ fn compare(capture: &str, tsv: &str) -> (u64, u64) {
 #[test]
 fn loopback_matches_tshark() {
     let (frames, fields) = compare("loopback.pcap", "loopback.nodefrag.fields.tsv");
-    assert!(frames > 200 && fields > 2000, "{frames} frames, {fields} fields");
+    assert!(
+        frames > 200 && fields > 2000,
+        "{frames} frames, {fields} fields"
+    );
 }
 
 /// Linux cooked v2 (`tcpdump -i any`).
@@ -125,5 +136,8 @@ fn default_export_differs_only_in_fragment_rows() {
         .filter(|(_, (x, y))| x != y)
         .map(|(i, _)| i)
         .collect();
-    assert!(!differing.is_empty() && differing.len() <= 4, "{differing:?}");
+    assert!(
+        !differing.is_empty() && differing.len() <= 4,
+        "{differing:?}"
+    );
 }

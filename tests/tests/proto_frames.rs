@@ -7,12 +7,12 @@
 use lake_examples::analyzer::analyze;
 use lake_examples::capture::Capture;
 use lake_examples::decode::{decode_frame, FaultKind, Layer, Reason, LINKTYPE_ETHERNET};
-use lake_examples::stats::Proto;
 use lake_examples::proto::{
     ethernet, ip_proto, tcp, EthernetHeader, IcmpHeader, Icmpv6Header, Ipv4Header, Ipv6Header,
     TcpHeader, UdpHeader,
 };
 use lake_examples::sample;
+use lake_examples::stats::Proto;
 
 /// Ethernet / IPv4 / UDP: a DNS query (id 0xabcd, `example.com`, type A) from 192.168.1.100:51234 to 8.8.8.8:53.
 const DNS_QUERY: [u8; 71] = [
@@ -310,7 +310,10 @@ fn decode_reports_the_broken_layer_and_reason() {
     let mut f = TCP_SYN.to_vec();
     f[14 + 20 + 12] = 0x40; // data offset 4: 16 bytes, below the fixed 20
     let e = fault(&f);
-    assert_eq!((e.layer, e.reason, e.kind), (Layer::Tcp, Reason::BadDataOffset, FaultKind::Malformed));
+    assert_eq!(
+        (e.layer, e.reason, e.kind),
+        (Layer::Tcp, Reason::BadDataOffset, FaultKind::Malformed)
+    );
 
     let mut f = ICMPV6_ECHO.to_vec();
     f[18..20].copy_from_slice(&100u16.to_be_bytes()); // payload_len past the frame
@@ -320,15 +323,24 @@ fn decode_reports_the_broken_layer_and_reason() {
     // Cut after 40 bytes: total_len runs past the end. Malformed when the record says the
     // packet was 40 bytes long, truncated when it says the rest was not captured.
     let e = fault(&ICMP_ECHO[..40]);
-    assert_eq!((e.layer, e.reason, e.kind), (Layer::Ipv4, Reason::BadTotalLength, FaultKind::Malformed));
+    assert_eq!(
+        (e.layer, e.reason, e.kind),
+        (Layer::Ipv4, Reason::BadTotalLength, FaultKind::Malformed)
+    );
     let d = decode_frame(LINKTYPE_ETHERNET, &ICMP_ECHO[..40], ICMP_ECHO.len() - 40);
     let e = d.fault.unwrap();
     assert_eq!((e.layer, e.kind), (Layer::Ipv4, FaultKind::Truncated));
     assert!(d.ipv4.is_some() && d.icmp.is_none()); // 6 of the 8 ICMP header bytes
-    // Cut after the ICMP header: decoded to the end, still counted as cut at IPv4.
+                                                   // Cut after the ICMP header: decoded to the end, still counted as cut at IPv4.
     let d = decode_frame(LINKTYPE_ETHERNET, &ICMP_ECHO[..42], ICMP_ECHO.len() - 42);
-    assert_eq!(d.fault.map(|f| (f.layer, f.kind)), Some((Layer::Ipv4, FaultKind::Truncated)));
-    assert_eq!(d.icmp.map(|i| i.msg_type()), Some(lake_examples::proto::icmp::ECHO_REQUEST));
+    assert_eq!(
+        d.fault.map(|f| (f.layer, f.kind)),
+        Some((Layer::Ipv4, FaultKind::Truncated))
+    );
+    assert_eq!(
+        d.icmp.map(|i| i.msg_type()),
+        Some(lake_examples::proto::icmp::ECHO_REQUEST)
+    );
 }
 
 /// The synthetic sample: every good frame's checksums verify (independent sum), the
@@ -346,7 +358,11 @@ fn sample_capture_checks_out() {
             let f = rec.data;
             let ihl = usize::from(f[14] & 0x0f) * 4;
             let total = usize::from(be16(f, 16));
-            assert_eq!(sum16(&[&f[14..14 + ihl]]), 0, "record {index}: IPv4 checksum");
+            assert_eq!(
+                sum16(&[&f[14..14 + ihl]]),
+                0,
+                "record {index}: IPv4 checksum"
+            );
             let l4 = &f[14 + ihl..14 + total];
             let check = match f[23] {
                 ip_proto::ICMP => sum16(&[l4]),
@@ -367,7 +383,10 @@ fn sample_capture_checks_out() {
     assert_eq!(s.packets, index);
     assert_eq!(s.bytes, file.len() as u64 - 24 - 16 * index);
     let layers: Vec<Layer> = s.malformed.keys().map(|(l, _)| *l).collect();
-    assert!(layers.contains(&Layer::Ethernet) && layers.contains(&Layer::Udp), "{layers:?}");
+    assert!(
+        layers.contains(&Layer::Ethernet) && layers.contains(&Layer::Udp),
+        "{layers:?}"
+    );
     for p in [
         Proto::Ipv4Udp,
         Proto::Ipv4Tcp,
@@ -377,6 +396,9 @@ fn sample_capture_checks_out() {
         Proto::Ipv6Icmpv6,
         Proto::Arp,
     ] {
-        assert!(s.protocols[p as usize].packets > 0, "{p:?} missing from the sample");
+        assert!(
+            s.protocols[p as usize].packets > 0,
+            "{p:?} missing from the sample"
+        );
     }
 }

@@ -67,7 +67,10 @@ impl Bytes {
 
 fn load(file: &Option<PathBuf>) -> io::Result<(String, Bytes)> {
     let Some(path) = file else {
-        return Ok((embedded::NAME.to_string(), Bytes::Static(embedded::LOOPBACK_PCAP)));
+        return Ok((
+            embedded::NAME.to_string(),
+            Bytes::Static(embedded::LOOPBACK_PCAP),
+        ));
     };
     if path.as_os_str() == "-" {
         let mut v = Vec::new();
@@ -108,14 +111,26 @@ fn show_packets(out: &mut impl Write, cap: &Capture<'_>, n: usize) -> io::Result
                 match (d.ipv4, d.ipv6) {
                     (Some(ip), _) => format!(
                         "{} > {} {}{flags}",
-                        endpoint(std::net::Ipv4Addr::from(*ip.src()).into(), d.tcp.map(|t| t.src_port()).or(d.udp.map(|u| u.src_port()))),
-                        endpoint(std::net::Ipv4Addr::from(*ip.dst()).into(), d.tcp.map(|t| t.dst_port()).or(d.udp.map(|u| u.dst_port()))),
+                        endpoint(
+                            std::net::Ipv4Addr::from(*ip.src()).into(),
+                            d.tcp.map(|t| t.src_port()).or(d.udp.map(|u| u.src_port()))
+                        ),
+                        endpoint(
+                            std::net::Ipv4Addr::from(*ip.dst()).into(),
+                            d.tcp.map(|t| t.dst_port()).or(d.udp.map(|u| u.dst_port()))
+                        ),
                         k.proto_name()
                     ),
                     (None, Some(ip)) => format!(
                         "{} > {} {}{flags}",
-                        endpoint(std::net::Ipv6Addr::from(*ip.src()).into(), d.tcp.map(|t| t.src_port()).or(d.udp.map(|u| u.src_port()))),
-                        endpoint(std::net::Ipv6Addr::from(*ip.dst()).into(), d.tcp.map(|t| t.dst_port()).or(d.udp.map(|u| u.dst_port()))),
+                        endpoint(
+                            std::net::Ipv6Addr::from(*ip.src()).into(),
+                            d.tcp.map(|t| t.src_port()).or(d.udp.map(|u| u.src_port()))
+                        ),
+                        endpoint(
+                            std::net::Ipv6Addr::from(*ip.dst()).into(),
+                            d.tcp.map(|t| t.dst_port()).or(d.udp.map(|u| u.dst_port()))
+                        ),
                         k.proto_name()
                     ),
                     _ => String::new(),
@@ -150,7 +165,11 @@ fn main() -> ExitCode {
     let (name, bytes) = match load(&args.file) {
         Ok(x) => x,
         Err(e) => {
-            let shown = args.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let shown = args
+                .file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
             eprintln!("lake-pcap: {shown}: cannot read: {e}");
             return ExitCode::from(2);
         }

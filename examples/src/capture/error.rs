@@ -99,10 +99,9 @@ pub struct ContainerError {
 impl fmt::Display for ContainerErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Self::UnknownFormat { magic } => write!(
-                f,
-                "not a pcap or pcapng file (first bytes {magic:#010x})"
-            ),
+            Self::UnknownFormat { magic } => {
+                write!(f, "not a pcap or pcapng file (first bytes {magic:#010x})")
+            }
             Self::TruncatedHeader {
                 what,
                 needed,
@@ -122,10 +121,9 @@ impl fmt::Display for ContainerErrorKind {
                 f,
                 "captured length {captured} exceeds the limit of {limit} bytes"
             ),
-            Self::BadBlockLength { len } => write!(
-                f,
-                "block length {len} is below 12 or not a multiple of 4"
-            ),
+            Self::BadBlockLength { len } => {
+                write!(f, "block length {len} is below 12 or not a multiple of 4")
+            }
             Self::BlockPastEnd { len, available } => write!(
                 f,
                 "block length {len} runs past the end of the file ({available} bytes left)"
@@ -135,7 +133,10 @@ impl fmt::Display for ContainerErrorKind {
                 "block length {leading} differs from the trailing length {trailing}"
             ),
             Self::BadByteOrderMagic { magic } => {
-                write!(f, "section header byte-order magic {magic:#010x} is not 0x1a2b3c4d")
+                write!(
+                    f,
+                    "section header byte-order magic {magic:#010x} is not 0x1a2b3c4d"
+                )
             }
             Self::UnknownInterface {
                 interface,

@@ -290,13 +290,12 @@ impl<'a> PcapngWalker<'a> {
     }
 
     fn iface(&self, id: u32) -> Result<Interface, ContainerError> {
-        self.interfaces
-            .get(id as usize)
-            .copied()
-            .ok_or(self.err(ContainerErrorKind::UnknownInterface {
+        self.interfaces.get(id as usize).copied().ok_or(self.err(
+            ContainerErrorKind::UnknownInterface {
                 interface: id,
                 declared: self.interfaces.len() as u32,
-            }))
+            },
+        ))
     }
 
     fn enhanced(&self, order: Order, body: &'a [u8]) -> Result<Record<'a>, ContainerError> {
@@ -310,11 +309,23 @@ impl<'a> PcapngWalker<'a> {
         let [id, high, low, cap, orig] = match order {
             Order::Little => {
                 let (h, _) = le::EnhancedPacket::parse(body).map_err(|_| short())?;
-                [h.interface_id(), h.ts_high(), h.ts_low(), h.cap_len(), h.orig_len()]
+                [
+                    h.interface_id(),
+                    h.ts_high(),
+                    h.ts_low(),
+                    h.cap_len(),
+                    h.orig_len(),
+                ]
             }
             Order::Big => {
                 let (h, _) = be::EnhancedPacket::parse(body).map_err(|_| short())?;
-                [h.interface_id(), h.ts_high(), h.ts_low(), h.cap_len(), h.orig_len()]
+                [
+                    h.interface_id(),
+                    h.ts_high(),
+                    h.ts_low(),
+                    h.cap_len(),
+                    h.orig_len(),
+                ]
             }
         };
         if cap > MAX_CAPTURED {

@@ -109,7 +109,10 @@ pub fn boundaries(cap: &Capture<'_>, start: usize, parts: usize) -> Vec<usize> {
     let span = data.len() - start;
     let (big, pcapng) = match cap.format() {
         Format::Pcap { big_endian, .. } => (big_endian, false),
-        Format::Pcapng => (u32_at(data, 8, false) != Some(super::pcapng::BYTE_ORDER_MAGIC), true),
+        Format::Pcapng => (
+            u32_at(data, 8, false) != Some(super::pcapng::BYTE_ORDER_MAGIC),
+            true,
+        ),
     };
     let (nanos, ts0) = match cap.format() {
         Format::Pcap { nanos, .. } => (nanos, u32_at(data, 24, big).unwrap_or(0)),

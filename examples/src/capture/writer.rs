@@ -40,7 +40,13 @@ impl<W: Write> PcapWriter<W> {
     /// # Errors
     ///
     /// When writing fails or `data` is longer than `u32::MAX` bytes.
-    pub fn write_record(&mut self, sec: u32, usec: u32, orig_len: u32, data: &[u8]) -> io::Result<()> {
+    pub fn write_record(
+        &mut self,
+        sec: u32,
+        usec: u32,
+        orig_len: u32,
+        data: &[u8],
+    ) -> io::Result<()> {
         let len = u32::try_from(data.len())
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "record too long"))?;
         for v in [sec, usec, len, orig_len] {
