@@ -38,6 +38,16 @@ pub const MIN_SPLIT_BYTES: usize = 1 << 20;
 
 /// The result of an analysis: the counters of every record read, and the container error
 /// that stopped reading, if any (its record number counts from the file's first record).
+///
+/// ```
+/// # use lake_examples::analyzer::analyze;
+/// # use lake_examples::capture::Capture;
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let out = analyze(&cap, 4, None);
+/// assert_eq!((out.stats.packets, out.threads), (229, 1)); // too small to split
+/// assert!(out.error.is_none());
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Debug)]
 pub struct Outcome {
     /// Counters of the records read before any error.
@@ -116,6 +126,17 @@ fn run_range<'a>(
 
 /// Analyses every record of `cap` on up to `threads` threads (at least 1). The result is the
 /// same for every thread count. `progress`, if given, is advanced by the bytes walked.
+///
+/// ```
+/// # use lake_examples::analyzer::analyze;
+/// # use lake_examples::capture::Capture;
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let walked = std::sync::atomic::AtomicU64::new(0);
+/// let out = analyze(&cap, 1, Some(&walked));
+/// assert_eq!(walked.into_inner() as usize, cap.bytes().len() - 24);
+/// assert_eq!(out.stats.flows.len(), 24);
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 pub fn analyze(cap: &Capture<'_>, threads: usize, progress: Option<&AtomicU64>) -> Outcome {
     let start = cap.walker();
     if threads <= 1 || cap.bytes().len() < MIN_SPLIT_BYTES {

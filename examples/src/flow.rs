@@ -18,6 +18,13 @@ pub const MAX_FLOWS: usize = 1 << 20;
 /// A direction-normalised 5-tuple: the lower (address, port) end first, so both directions
 /// of a conversation share one key. ICMP and ICMPv6 echo messages use the echo identifier
 /// as both ports; other ICMP messages use 0.
+///
+/// ```
+/// use lake_examples::flow::FlowKey;
+///
+/// let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+/// assert_eq!((key.a().to_string(), key.proto_name()), ("127.0.0.1".to_string(), "TCP".to_string()));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FlowKey {
     /// 4 or 6.
@@ -53,6 +60,15 @@ impl Hash for FlowKey {
 /// multiply (the high and low halves of the product xored), starting from a per-table
 /// random seed, so a crafted capture cannot aim its flows at one bucket without knowing
 /// the seed. About a fifth of the cost of SipHash on a key.
+///
+/// ```
+/// use std::hash::BuildHasher;
+/// use lake_examples::flow::{FlowHashBuilder, FlowKey};
+///
+/// let build = FlowHashBuilder::default();
+/// let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+/// assert_eq!(build.hash_one(key), build.hash_one(key));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct FlowHasher {
     state: u64,
@@ -89,6 +105,15 @@ impl Hasher for FlowHasher {
 
 /// Builds [`FlowHasher`]s with a seed drawn once per table from the standard library's
 /// random hash keys.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use lake_examples::flow::FlowHashBuilder;
+///
+/// let mut m: HashMap<u64, &str, FlowHashBuilder> = HashMap::default();
+/// m.insert(7, "seven");
+/// assert_eq!(m[&7], "seven");
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct FlowHashBuilder {
     seed: u64,
@@ -189,16 +214,34 @@ impl FlowKey {
     }
 
     /// The lower endpoint's address.
+    ///
+    /// ```
+    /// # use lake_examples::flow::FlowKey;
+    /// let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// assert_eq!(key.a().to_string(), "127.0.0.1");
+    /// ```
     pub fn a(&self) -> IpAddr {
         self.addr(self.addr_a)
     }
 
     /// The higher endpoint's address.
+    ///
+    /// ```
+    /// # use lake_examples::flow::FlowKey;
+    /// let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// assert_eq!(key.b().to_string(), "127.0.0.1");
+    /// ```
     pub fn b(&self) -> IpAddr {
         self.addr(self.addr_b)
     }
 
     /// The transport protocol's name (`"TCP"`, `"UDP"`, `"ICMP"`, `"ICMPv6"`, or the number).
+    ///
+    /// ```
+    /// # use lake_examples::flow::FlowKey;
+    /// let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// assert_eq!(key.proto_name(), "TCP");
+    /// ```
     pub fn proto_name(&self) -> String {
         match self.proto {
             ip_proto::TCP => "TCP".into(),
@@ -211,6 +254,17 @@ impl FlowKey {
 }
 
 /// The counters of one flow.
+///
+/// ```
+/// use lake_examples::flow::{FlowKey, FlowTable};
+///
+/// let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+/// let mut t = FlowTable::new();
+/// t.add(key, 60, 1, 0x002); // SYN
+/// t.add(key, 60, 2, 0x012); // SYN+ACK
+/// let flow = t.top(1)[0];
+/// assert_eq!((flow.packets, flow.tcp_flags), (2, 0x012));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flow {
     /// The flow's key.
@@ -250,11 +304,24 @@ pub struct FlowTable {
 
 impl FlowTable {
     /// An empty table.
+    ///
+    /// ```
+    /// # use lake_examples::flow::FlowTable;
+    /// assert!(lake_examples::flow::FlowTable::new().is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Counts one packet of `bytes` wire bytes at `ts_ns` with TCP flags `tcp_flags`.
+    ///
+    /// ```
+    /// # use lake_examples::flow::{FlowKey, FlowTable};
+    /// # let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// let mut t = FlowTable::new();
+    /// t.add(key, 100, 5, 0);
+    /// assert_eq!(t.len(), 1);
+    /// ```
     #[inline]
     pub fn add(&mut self, key: FlowKey, bytes: u64, ts_ns: u64, tcp_flags: u16) {
         self.add_flow(Flow {
@@ -268,6 +335,17 @@ impl FlowTable {
     }
 
     /// Adds the counters of `flow` to the flow with its key.
+    ///
+    /// ```
+    /// # use lake_examples::flow::{FlowKey, FlowTable};
+    /// # let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// let mut t = FlowTable::new();
+    /// t.add(key, 1, 1, 0);
+    /// let mut copy = t.top(1)[0];
+    /// copy.packets = 9;
+    /// t.add_flow(copy);
+    /// assert_eq!(t.top(1)[0].packets, 10);
+    /// ```
     pub fn add_flow(&mut self, flow: Flow) {
         let cached = match self.last {
             Some((key, h)) if key == flow.key => Some(h),
@@ -293,6 +371,16 @@ impl FlowTable {
 
     /// Adds every flow of `other` (in key order, so the result does not depend on how the
     /// packets were split between tables while the table has room).
+    ///
+    /// ```
+    /// # use lake_examples::flow::{FlowKey, FlowTable};
+    /// # let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// let (mut a, mut b) = (FlowTable::new(), FlowTable::new());
+    /// a.add(key, 10, 1, 0);
+    /// b.add(key, 20, 2, 0);
+    /// a.merge(b);
+    /// assert_eq!((a.len(), a.top(1)[0].bytes), (1, 30));
+    /// ```
     pub fn merge(&mut self, other: FlowTable) {
         let mut flows: Vec<Flow> = other.pool.iter().map(|(_, f)| *f).collect();
         flows.sort_unstable_by_key(|f| f.key);
@@ -303,21 +391,48 @@ impl FlowTable {
     }
 
     /// Flows tracked.
+    ///
+    /// ```
+    /// # use lake_examples::flow::{FlowKey, FlowTable};
+    /// # let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// let mut t = FlowTable::new();
+    /// t.add(key, 1, 1, 0);
+    /// t.add(key, 1, 2, 0);
+    /// assert_eq!(t.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.pool.len()
     }
 
     /// Whether no flow is tracked.
+    ///
+    /// ```
+    /// assert!(lake_examples::flow::FlowTable::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.pool.is_empty()
     }
 
     /// Packets of flows beyond [`MAX_FLOWS`].
+    ///
+    /// ```
+    /// assert_eq!(lake_examples::flow::FlowTable::new().untracked_packets(), 0);
+    /// ```
     pub fn untracked_packets(&self) -> u64 {
         self.untracked
     }
 
     /// The `n` flows with the most bytes, largest first (ties: more packets, then key order).
+    ///
+    /// ```
+    /// # use lake_examples::flow::{FlowKey, FlowTable};
+    /// # let key = FlowKey { ip_version: 4, proto: 6, addr_a: 0x7f00_0001, port_a: 80, addr_b: 0x7f00_0001, port_b: 40000 };
+    /// let mut t = FlowTable::new();
+    /// t.add(key, 10, 1, 0);
+    /// t.add(FlowKey { port_b: 1, ..key }, 99, 1, 0);
+    /// assert_eq!(t.top(1)[0].bytes, 99);
+    /// assert_eq!(t.top(5).len(), 2);
+    /// ```
     pub fn top(&self, n: usize) -> Vec<Flow> {
         let mut all: Vec<Flow> = self.pool.iter().map(|(_, f)| *f).collect();
         all.sort_unstable_by(|x, y| {

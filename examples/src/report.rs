@@ -10,6 +10,17 @@ use crate::flow::Flow;
 use crate::stats::{FaultTable, Proto, Stats};
 
 /// Packets and captured bytes of one protocol class.
+///
+/// ```
+/// # use lake_examples::capture::Capture;
+/// # use lake_examples::report::{Report, RunInfo};
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+/// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+/// let report = Report::new(&out.stats, &info);
+/// assert_eq!(report.protocols["IPv4/TCP"].packets, 108);
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ProtocolRow {
     /// Packets.
@@ -19,6 +30,17 @@ pub struct ProtocolRow {
 }
 
 /// One flow of the top-N list.
+///
+/// ```
+/// # use lake_examples::capture::Capture;
+/// # use lake_examples::report::{Report, RunInfo};
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+/// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+/// let report = Report::new(&out.stats, &info);
+/// assert_eq!((report.flows.len(), report.flows[0].protocol.as_str()), (3, "UDP"));
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FlowRow {
     /// `"TCP"`, `"UDP"`, `"ICMP"`, `"ICMPv6"` or `"proto N"`.
@@ -44,6 +66,19 @@ pub struct FlowRow {
 }
 
 /// Faulty frames of one layer and reason.
+///
+/// ```
+/// # use lake_examples::capture::Capture;
+/// # use lake_examples::report::{Report, RunInfo};
+/// let file = lake_examples::sample::capture();
+/// let cap = Capture::open(&file)?;
+/// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+/// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+/// let report = Report::new(&out.stats, &info);
+/// let row = &report.malformed.by_reason[0];
+/// assert!(row.count >= 1 && row.first_packets[0] >= 1);
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FaultRow {
     /// Layer name (`ethernet`, `vlan`, `sll`, `ipv4`, `ipv6`, `ipv6-ext`, `tcp`, `udp`,
@@ -58,6 +93,17 @@ pub struct FaultRow {
 }
 
 /// Malformed or truncated frames.
+///
+/// ```
+/// # use lake_examples::capture::Capture;
+/// # use lake_examples::report::{Report, RunInfo};
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+/// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+/// let report = Report::new(&out.stats, &info);
+/// assert_eq!((report.malformed.total, report.truncated.total), (0, 0));
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FaultSection {
     /// Frames in total.
@@ -67,6 +113,18 @@ pub struct FaultSection {
 }
 
 /// The whole summary, as `--json` prints it.
+///
+/// ```
+/// # use lake_examples::capture::Capture;
+/// # use lake_examples::report::{Report, RunInfo};
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+/// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+/// let report = Report::new(&out.stats, &info);
+/// let json = serde_json::to_value(&report).unwrap();
+/// assert_eq!((json["packets"].as_u64(), json["format"].as_str()), (Some(229), Some("pcap")));
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Report {
     /// The file analysed (`"(embedded loopback.pcap)"` for the built-in capture).
@@ -167,6 +225,17 @@ fn fault_section(table: &FaultTable) -> FaultSection {
 }
 
 /// How a run went, besides its counters.
+///
+/// ```
+/// # use lake_examples::capture::Capture;
+/// # use lake_examples::report::{Report, RunInfo};
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+/// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+/// let report = Report::new(&out.stats, &info);
+/// assert_eq!(report.packets_per_second, 229.0 / 0.5);
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct RunInfo {
     /// The file's name as shown.
@@ -187,6 +256,17 @@ pub struct RunInfo {
 
 impl Report {
     /// The summary of `stats` for the run `info`.
+    ///
+    /// ```
+    /// # use lake_examples::capture::Capture;
+    /// # use lake_examples::report::{Report, RunInfo};
+    /// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+    /// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+    /// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+    /// let report = Report::new(&out.stats, &info);
+    /// assert_eq!(report.flow_count, 24);
+    /// # Ok::<(), lake_examples::capture::ContainerError>(())
+    /// ```
     pub fn new(stats: &Stats, info: &RunInfo) -> Report {
         let secs = info.elapsed_seconds.max(1e-9);
         let protocols = Proto::ALL
@@ -227,6 +307,17 @@ impl Report {
 
     /// The report without its timing fields (elapsed time, rates, threads): what must be
     /// identical however the work was split.
+    ///
+    /// ```
+    /// # use lake_examples::capture::Capture;
+    /// # use lake_examples::report::{Report, RunInfo};
+    /// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+    /// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+    /// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+    /// let report = Report::new(&out.stats, &info);
+    /// assert_eq!(report.without_timing().elapsed_seconds, 0.0);
+    /// # Ok::<(), lake_examples::capture::ContainerError>(())
+    /// ```
     pub fn without_timing(&self) -> Report {
         Report {
             threads: 0,
@@ -238,6 +329,17 @@ impl Report {
     }
 
     /// The human-readable table.
+    ///
+    /// ```
+    /// # use lake_examples::capture::Capture;
+    /// # use lake_examples::report::{Report, RunInfo};
+    /// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+    /// let out = lake_examples::analyzer::analyze(&cap, 1, None);
+    /// let info = RunInfo { file: "lo.pcap".into(), format: "pcap", file_bytes: 1, threads: 1, elapsed_seconds: 0.5, top: 3, error: None };
+    /// let report = Report::new(&out.stats, &info);
+    /// assert!(report.to_text().contains("IPv4/TCP"));
+    /// # Ok::<(), lake_examples::capture::ContainerError>(())
+    /// ```
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(

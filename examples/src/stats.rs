@@ -13,6 +13,16 @@ use crate::proto::{ethernet, ip_proto};
 pub const FIRST_EXAMPLES: usize = 5;
 
 /// Protocol classes of the per-protocol table, by the innermost layer decoded.
+///
+/// ```
+/// # use lake_examples::capture::Record;
+/// # use lake_examples::decode::decode_frame;
+/// # use lake_examples::stats::{Proto, Stats};
+/// let frame = lake_examples::sample::dns_query_frame();
+/// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: frame.len() as u32, data: &frame };
+/// let d = decode_frame(1, &frame, 0);
+/// assert_eq!(Proto::of(&d), Proto::Ipv4Udp);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Proto {
     /// TCP over IPv4.
@@ -92,6 +102,16 @@ impl Proto {
     }
 
     /// The class of a decoded frame.
+    ///
+    /// ```
+    /// # use lake_examples::capture::Record;
+    /// # use lake_examples::decode::decode_frame;
+    /// # use lake_examples::stats::{Proto, Stats};
+    /// let frame = lake_examples::sample::dns_query_frame();
+    /// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: frame.len() as u32, data: &frame };
+    /// let d = decode_frame(1, &frame, 0);
+    /// assert_eq!(Proto::of(&d).name(), "IPv4/UDP");
+    /// ```
     pub fn of(d: &Decoded<'_>) -> Proto {
         if d.is_malformed() {
             return Proto::Malformed;
@@ -124,6 +144,18 @@ impl Proto {
 }
 
 /// Packets and bytes.
+///
+/// ```
+/// # use lake_examples::capture::Record;
+/// # use lake_examples::decode::decode_frame;
+/// # use lake_examples::stats::{Proto, Stats};
+/// let frame = lake_examples::sample::dns_query_frame();
+/// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: frame.len() as u32, data: &frame };
+/// let d = decode_frame(1, &frame, 0);
+/// let mut s = Stats::new();
+/// s.add(1, &rec, &d);
+/// assert_eq!(s.protocols[Proto::Ipv4Udp as usize].bytes, frame.len() as u64);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Count {
     /// Packets.
@@ -133,6 +165,17 @@ pub struct Count {
 }
 
 /// Frames of one (layer, reason): how many, and the first packet numbers (1-based).
+///
+/// ```
+/// # use lake_examples::capture::Record;
+/// # use lake_examples::decode::decode_frame;
+/// # use lake_examples::stats::Stats;
+/// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: 5, data: &[0; 5] };
+/// let mut s = Stats::new();
+/// s.add(3, &rec, &decode_frame(1, rec.data, 0));
+/// let tally = s.malformed.values().next().unwrap();
+/// assert_eq!((tally.count, tally.first.as_slice()), (1, &[3][..]));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Frames.
@@ -142,9 +185,26 @@ pub struct Tally {
 }
 
 /// Faulty frames by (layer, reason).
+///
+/// ```
+/// let t = lake_examples::stats::FaultTable::new();
+/// assert!(t.is_empty());
+/// ```
 pub type FaultTable = BTreeMap<(Layer, Reason), Tally>;
 
 /// The counters of an analysis.
+///
+/// ```
+/// # use lake_examples::capture::Record;
+/// # use lake_examples::decode::decode_frame;
+/// # use lake_examples::stats::{Proto, Stats};
+/// let frame = lake_examples::sample::dns_query_frame();
+/// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: frame.len() as u32, data: &frame };
+/// let d = decode_frame(1, &frame, 0);
+/// let mut s = Stats::new();
+/// s.add(1, &rec, &d);
+/// assert_eq!((s.packets, s.flows.len(), s.malformed_total()), (1, 1, 0));
+/// ```
 #[derive(Debug, Default)]
 pub struct Stats {
     /// Records read.
@@ -177,6 +237,10 @@ fn tally(table: &mut FaultTable, fault: Fault, number: u64) {
 
 impl Stats {
     /// Empty counters.
+    ///
+    /// ```
+    /// assert_eq!(lake_examples::stats::Stats::new().packets, 0);
+    /// ```
     pub fn new() -> Self {
         Stats {
             first_ns: u64::MAX,
@@ -226,6 +290,18 @@ impl Stats {
 
     /// Adds `other`, whose packet numbers count from the start of its own part of the file,
     /// `before` packets after this one's start.
+    ///
+    /// ```
+    /// # use lake_examples::capture::Record;
+    /// # use lake_examples::decode::decode_frame;
+    /// # use lake_examples::stats::Stats;
+    /// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: 5, data: &[0; 5] };
+    /// let (mut first, mut second) = (Stats::new(), Stats::new());
+    /// first.add(1, &rec, &decode_frame(1, rec.data, 0));
+    /// second.add(1, &rec, &decode_frame(1, rec.data, 0)); // packet 1 of the second part…
+    /// first.merge(second, 1); // …which starts after 1 packet
+    /// assert_eq!(first.malformed.values().next().unwrap().first, [1, 2]);
+    /// ```
     pub fn merge(&mut self, other: Stats, before: u64) {
         self.packets += other.packets;
         self.bytes += other.bytes;
@@ -254,11 +330,19 @@ impl Stats {
     }
 
     /// Malformed frames in total.
+    ///
+    /// ```
+    /// assert_eq!(lake_examples::stats::Stats::new().malformed_total(), 0);
+    /// ```
     pub fn malformed_total(&self) -> u64 {
         self.malformed.values().map(|t| t.count).sum()
     }
 
     /// Truncated frames in total.
+    ///
+    /// ```
+    /// assert_eq!(lake_examples::stats::Stats::new().truncated_total(), 0);
+    /// ```
     pub fn truncated_total(&self) -> u64 {
         self.truncated.values().map(|t| t.count).sum()
     }

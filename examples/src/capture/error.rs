@@ -3,6 +3,13 @@
 use std::fmt;
 
 /// Why reading a capture file stopped.
+///
+/// ```
+/// use lake_examples::capture::{Capture, ContainerErrorKind};
+///
+/// let err = Capture::open(b"GIF89a..").unwrap_err();
+/// assert!(matches!(err.kind, ContainerErrorKind::UnknownFormat { magic: 0x4749_4638 }));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ContainerErrorKind {

@@ -50,6 +50,13 @@ pub const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
 pub const MAGIC_NANOS: u32 = 0xa1b2_3c4d;
 
 /// One captured packet, in place in the file.
+///
+/// ```
+/// use lake_examples::capture::Record;
+///
+/// let rec = Record { offset: 24, ts_nanos: 0, linktype: 1, orig_len: 1500, data: &[0; 96] };
+/// assert_eq!(rec.missing(), 1404); // cut at a snap length of 96
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record<'a> {
     /// Byte offset of the record header (pcap) or block (pcapng) in the file.
@@ -66,12 +73,27 @@ pub struct Record<'a> {
 
 impl Record<'_> {
     /// Bytes of the packet that were not captured (`orig_len − data.len()`).
+    ///
+    /// ```
+    /// # use lake_examples::capture::Record;
+    /// let rec = Record { offset: 24, ts_nanos: 0, linktype: 1, orig_len: 60, data: &[0; 60] };
+    /// assert_eq!(rec.missing(), 0);
+    /// ```
     pub fn missing(&self) -> usize {
         (self.orig_len as usize).saturating_sub(self.data.len())
     }
 }
 
 /// The container format of a capture.
+///
+/// ```
+/// use lake_examples::capture::{Capture, Format, PcapWriter};
+///
+/// let file = PcapWriter::new(Vec::new(), 101)?.into_inner();
+/// let cap = Capture::open(&file)?;
+/// assert_eq!(cap.format(), Format::Pcap { big_endian: false, nanos: false, snaplen: 262_144, linktype: 101 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Classic libpcap.
@@ -104,6 +126,15 @@ impl Format {
 }
 
 /// A capture file's bytes with its format known.
+///
+/// ```
+/// use lake_examples::capture::Capture;
+///
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// assert_eq!((cap.format().name(), cap.first_record()), ("pcap", 24));
+/// assert_eq!(cap.bytes().len(), lake_examples::embedded::LOOPBACK_PCAP.len());
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Capture<'a> {
     data: &'a [u8],
@@ -211,6 +242,19 @@ impl<'a> Capture<'a> {
 }
 
 /// The records of a capture from some position on: one of the format walkers.
+///
+/// ```
+/// use lake_examples::capture::Capture;
+///
+/// let cap = Capture::open(lake_examples::embedded::LOOPBACK_PCAP)?;
+/// let mut w = cap.walker();
+/// let first = w.next_record()?.expect("a record");
+/// assert_eq!((first.offset, w.records_read(), w.epoch()), (24, 1, 0));
+/// // Another walker from the second record on, as a thread would start there.
+/// let mut rest = w.resumed_at(w.position());
+/// assert_eq!(rest.next_record()?.map(|r| r.offset), w.next_record()?.map(|r| r.offset));
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub enum Walker<'a> {
     /// Little-endian classic pcap.

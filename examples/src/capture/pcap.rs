@@ -7,6 +7,15 @@ use super::{ContainerError, ContainerErrorKind, Record, MAX_CAPTURED};
 
 /// A byte order of classic pcap files, chosen once per file so the record loop is
 /// compiled for it.
+///
+/// ```
+/// use lake_examples::capture::pcap::{Be, Le, PcapOrder};
+///
+/// let h = [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4];
+/// assert_eq!(Be::record_header(&h), Some([1, 2, 3, 4]));
+/// assert_eq!(Le::record_header(&h), Some([1 << 24, 2 << 24, 3 << 24, 4 << 24]));
+/// assert_eq!(Le::record_header(&h[..15]), None);
+/// ```
 pub trait PcapOrder: Copy + Send + Sync + std::fmt::Debug + 'static {
     /// Reads the record header at the start of `buf`: `[ts_sec, ts_frac, incl_len,
     /// orig_len]`, or `None` when fewer than 16 bytes are left.
@@ -14,9 +23,19 @@ pub trait PcapOrder: Copy + Send + Sync + std::fmt::Debug + 'static {
 }
 
 /// Little-endian files.
+///
+/// ```
+/// # use lake_examples::capture::pcap::{Le, PcapOrder};
+/// assert_eq!(Le::record_header(&[1; 16]), Some([0x0101_0101; 4]));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Le;
 /// Big-endian files.
+///
+/// ```
+/// # use lake_examples::capture::pcap::{Be, PcapOrder};
+/// assert_eq!(Be::record_header(&[0; 16]), Some([0; 4]));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Be;
 
@@ -38,6 +57,23 @@ impl PcapOrder for Be {
 
 /// The records of a classic pcap file from a byte position on, borrowed from the file's
 /// bytes (a memory map): no record is copied.
+///
+/// ```
+/// use lake_examples::capture::pcap::{Le, PcapWalker};
+/// use lake_examples::capture::PcapWriter;
+///
+/// let mut w = PcapWriter::new(Vec::new(), 1)?;
+/// w.write_record(1, 2, 10, &[7; 4])?;
+/// let file = w.into_inner();
+/// let mut walk = PcapWalker::<Le>::new(&file, 24, false, 1);
+/// let rec = walk.next_record()?.unwrap();
+/// assert_eq!((rec.ts_nanos, rec.orig_len, rec.data), (1_000_002_000, 10, &[7u8; 4][..]));
+/// assert_eq!((walk.position(), walk.records_read()), (file.len(), 1));
+/// assert!(walk.next_record()?.is_none());
+/// walk.reset_to(24);
+/// assert_eq!(walk.next_record()?.map(|r| r.offset), Some(24));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct PcapWalker<'a, O> {
     data: &'a [u8],

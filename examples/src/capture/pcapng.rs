@@ -17,6 +17,13 @@ pub const ENHANCED_PACKET: u32 = 6;
 pub const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
 
 /// An interface of the current section.
+///
+/// ```
+/// use lake_examples::capture::pcapng::Interface;
+///
+/// let ns = Interface { linktype: 1, snaplen: 0, tsresol: 9 };
+/// assert_eq!(ns.nanos(42), 42);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Interface {
     /// Link type of its packets.
@@ -58,6 +65,24 @@ enum Order {
 }
 
 /// The packets of a pcapng file from a block position on, borrowed from the file's bytes.
+///
+/// ```
+/// use lake_examples::capture::pcapng::PcapngWalker;
+///
+/// // A little-endian section header, an Ethernet interface, and one enhanced packet block.
+/// let mut f = Vec::new();
+/// let mut put = |words: &[u32]| words.iter().for_each(|w| f.extend_from_slice(&w.to_le_bytes()));
+/// put(&[0x0a0d_0d0a, 28, 0x1a2b_3c4d, 1, u32::MAX, u32::MAX, 28]);
+/// put(&[1, 20, 1, 0, 20]);
+/// put(&[6, 36, 0, 0, 1_000_000, 4, 60, 0xdead_beef, 36]);
+/// let mut walk = PcapngWalker::new(&f);
+/// let rec = walk.next_record()?.unwrap();
+/// assert_eq!((rec.offset, rec.ts_nanos, rec.orig_len, rec.data.len()), (48, 1_000_000_000, 60, 4));
+/// assert_eq!((walk.interfaces().len(), walk.records_read(), walk.epoch()), (1, 1, 2));
+/// assert!(walk.next_record()?.is_none());
+/// assert_eq!(walk.resumed_at(48).next_record()?.map(|r| r.offset), Some(48));
+/// # Ok::<(), lake_examples::capture::ContainerError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct PcapngWalker<'a> {
     data: &'a [u8],

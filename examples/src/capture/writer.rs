@@ -24,6 +24,13 @@ impl<W: Write> PcapWriter<W> {
     /// # Errors
     ///
     /// When writing fails.
+    ///
+    /// ```
+    /// # use lake_examples::capture::PcapWriter;
+    /// let w = PcapWriter::new(Vec::new(), 1)?;
+    /// assert_eq!(w.into_inner().len(), 24);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(mut out: W, linktype: u32) -> io::Result<Self> {
         out.write_all(&super::MAGIC_MICROS.to_le_bytes())?;
         out.write_all(&2u16.to_le_bytes())?;
@@ -40,6 +47,14 @@ impl<W: Write> PcapWriter<W> {
     /// # Errors
     ///
     /// When writing fails or `data` is longer than `u32::MAX` bytes.
+    ///
+    /// ```
+    /// # use lake_examples::capture::PcapWriter;
+    /// let mut w = PcapWriter::new(Vec::new(), 1)?;
+    /// w.write_record(1, 2, 100, &[0; 10])?;
+    /// assert_eq!(w.into_inner().len(), 24 + 16 + 10);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn write_record(
         &mut self,
         sec: u32,
@@ -56,6 +71,13 @@ impl<W: Write> PcapWriter<W> {
     }
 
     /// The underlying writer.
+    ///
+    /// ```
+    /// # use lake_examples::capture::PcapWriter;
+    /// let file = PcapWriter::new(Vec::new(), 1)?.into_inner();
+    /// assert_eq!(&file[..4], &[0xd4, 0xc3, 0xb2, 0xa1]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn into_inner(self) -> W {
         self.out
     }

@@ -4,6 +4,13 @@
 use std::fmt;
 
 /// A protocol layer, as named in reports (`ethernet`, `vlan`, `ipv4`, …).
+///
+/// ```
+/// use lake_examples::decode::{decode_frame, Layer};
+///
+/// let d = decode_frame(1, &[0; 10], 0); // 10 bytes: not even an Ethernet header
+/// assert_eq!(d.fault.map(|f| f.layer), Some(Layer::Ethernet));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Layer {
     /// Ethernet II header.
@@ -51,6 +58,14 @@ impl Layer {
 }
 
 /// What was wrong at a layer.
+///
+/// ```
+/// use lake_examples::decode::{decode_frame, Reason};
+///
+/// let mut frame = lake_examples::sample::dns_query_frame();
+/// frame[14] = 0x44; // IHL 4: 16 bytes, below the 20 of the fixed header
+/// assert_eq!(decode_frame(1, &frame, 0).fault.map(|f| f.reason), Some(Reason::BadIhl));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
     /// Fewer bytes than the header needs.
@@ -95,6 +110,15 @@ impl Reason {
 }
 
 /// Whether the frame's bytes are wrong or only cut short by the capture's snap length.
+///
+/// ```
+/// use lake_examples::decode::{decode_frame, FaultKind};
+///
+/// let frame = lake_examples::sample::dns_query_frame();
+/// let kind = |missing| decode_frame(1, &frame[..30], missing).fault.map(|f| f.kind);
+/// assert_eq!(kind(0), Some(FaultKind::Malformed)); // 30 bytes was the whole packet
+/// assert_eq!(kind(frame.len() - 30), Some(FaultKind::Truncated)); // the rest was not captured
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FaultKind {
     /// The bytes contradict the protocol: no snap length explains them.

@@ -25,6 +25,15 @@ pub const MAX_EXT_HEADERS: u8 = 16;
 
 /// Everything decoded of one frame: views into its bytes (no copies), `None` for layers the
 /// frame does not have or that could not be decoded, and the fault that stopped decoding.
+///
+/// ```
+/// use lake_examples::decode::{decode_frame, LINKTYPE_ETHERNET};
+///
+/// let frame = lake_examples::sample::dns_query_frame();
+/// let d = decode_frame(LINKTYPE_ETHERNET, &frame, 0);
+/// assert_eq!((d.link_ethertype, d.transport), (Some(0x0800), Some(17)));
+/// assert!(d.ipv4.is_some() && d.ipv6.is_none() && !d.is_malformed());
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Decoded<'a> {
     /// The EtherType of the network layer (after any VLAN tags), for link types that have one.
@@ -63,6 +72,12 @@ pub struct Decoded<'a> {
 
 impl Decoded<'_> {
     /// Whether the frame is malformed (a truncated frame is not).
+    ///
+    /// ```
+    /// # use lake_examples::decode::decode_frame;
+    /// assert!(decode_frame(1, &[0; 4], 0).is_malformed());
+    /// assert!(!decode_frame(1, &[0; 4], 60).is_malformed()); // only cut
+    /// ```
     pub fn is_malformed(&self) -> bool {
         matches!(
             self.fault,

@@ -11,6 +11,15 @@ use lake::wire::{ErrorKind, Packet};
 use super::fault::{Fault, FaultKind, Layer, Reason};
 
 /// A header, its captured options and payload, and how many payload bytes the capture cut.
+///
+/// ```
+/// use lake_examples::decode::{Cut, Layer};
+/// use lake_examples::proto::Ipv4Header;
+///
+/// let frame = lake_examples::sample::dns_query_frame();
+/// let ip = Cut::<Ipv4Header>::parse(&frame[14..], 0, Layer::Ipv4).unwrap();
+/// assert_eq!((ip.header.ttl(), ip.missing, ip.length_cut), (64, 0, false));
+/// ```
 #[derive(Debug)]
 pub struct Cut<'a, P> {
     /// The fixed header, in place in the frame.

@@ -54,8 +54,16 @@ pub struct Ipv6ExtHeader {
 }
 
 impl Ipv6ExtHeader {
-    /// Length of the whole extension header in bytes: `(hdr_ext_len + 1) × 8`, except 8 for a
-    /// Fragment header (`next_header_of_previous == FRAGMENT`), whose length byte is reserved.
+    /// Length of the whole extension header in bytes, `(hdr_ext_len + 1) × 8`. Not for a
+    /// Fragment header (the previous header's `next_header` says which it is): that one is
+    /// always 8 bytes and its length byte is reserved.
+    ///
+    /// ```
+    /// # use lake_examples::proto::Ipv6ExtHeader;
+    /// let (ext, _) = Ipv6ExtHeader::parse(&[59, 0, 0, 0, 0, 0, 0, 0])?;
+    /// assert_eq!(ext.len_bytes(), 8);
+    /// # Ok::<(), lake::wire::Error>(())
+    /// ```
     pub fn len_bytes(&self) -> usize {
         (usize::from(self.hdr_ext_len) + 1) * 8
     }

@@ -3,6 +3,12 @@
 use lake::le::{U16, U32, U64};
 
 /// The 24-byte global header of a classic pcap file.
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::PcapGlobalHeader::parse(&[0u8; 24])?;
+/// assert_eq!(h.snaplen(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -24,6 +30,12 @@ pub struct PcapGlobalHeader {
 }
 
 /// The 16-byte header before each record of a classic pcap file.
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::PcapRecordHeader::parse(&[0u8; 16])?;
+/// assert_eq!(h.incl_len(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -40,6 +52,12 @@ pub struct PcapRecordHeader {
 
 /// The first 8 bytes of every pcapng block: its type and total length (the length is
 /// repeated in the block's last 4 bytes).
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::BlockHeader::parse(&[0u8; 8])?;
+/// assert_eq!(h.block_type(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -52,6 +70,12 @@ pub struct BlockHeader {
 }
 
 /// The body of a pcapng Section Header Block, after the [`BlockHeader`].
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::SectionHeader::parse(&[0u8; 16])?;
+/// assert_eq!(h.version_major(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -67,6 +91,12 @@ pub struct SectionHeader {
 }
 
 /// The body of a pcapng Interface Description Block, before its options.
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::InterfaceDescription::parse(&[0u8; 8])?;
+/// assert_eq!(h.linktype(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -80,6 +110,12 @@ pub struct InterfaceDescription {
 }
 
 /// The body of a pcapng Enhanced Packet Block, before the packet bytes.
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::EnhancedPacket::parse(&[0u8; 20])?;
+/// assert_eq!(h.cap_len(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -97,6 +133,12 @@ pub struct EnhancedPacket {
 }
 
 /// The body of a pcapng Simple Packet Block, before the packet bytes.
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::SimplePacket::parse(&[0u8; 4])?;
+/// assert_eq!(h.orig_len(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
@@ -107,6 +149,12 @@ pub struct SimplePacket {
 }
 
 /// One option of a pcapng block: code, value length, value padded to 4.
+///
+/// ```
+/// let (h, _) = lake_examples::capture::headers::le::BlockOption::parse(&[0u8; 4])?;
+/// assert_eq!(h.code(), 0);
+/// # Ok::<(), lake::wire::Error>(())
+/// ```
 #[lake::packet]
 #[repr(C)]
 #[derive(Debug)]
