@@ -1,6 +1,7 @@
 //! Running an analysis over a whole capture: records decoded in batches whose scratch lives in
-//! a [`Lake`] reset after each batch, on one thread or on several that each take a range of
-//! records and whose counters are merged in file order.
+//! a [`Lake`] reset after each batch (one lake per thread, taken from a [`LakeCache`]), on one
+//! thread or on several that each take a range of records and whose counters are merged in
+//! file order.
 //!
 //! ```
 //! use lake_examples::analyzer::analyze;
@@ -24,7 +25,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use allocator_api2::vec::Vec as LakeVec;
-use lake::Lake;
+use lake::{Lake, LakeCache};
 
 use crate::capture::{split, Capture, ContainerError, Record, Walker};
 use crate::decode::{decode_frame, Decoded};
@@ -68,12 +69,13 @@ struct Part<'a> {
 /// Walks from `walker` until the next record would start at or after `stop` (or the end
 /// of the file, or a container error), counting into fresh [`Stats`].
 fn run_range<'a>(
+    lakes: &LakeCache,
     mut walker: Walker<'a>,
     stop: Option<usize>,
     progress: Option<&AtomicU64>,
 ) -> Part<'a> {
     let mut stats = Stats::new();
-    let mut lake = Lake::new();
+    let mut lake = lakes.take();
     let start_read = walker.records_read();
     let mut error = None;
     loop {
@@ -82,7 +84,7 @@ fn run_range<'a>(
         {
             // The batch's records: views into the file, gathered before any is decoded so the
             // walk over record headers runs ahead of the decoding.
-            let mut batch: LakeVec<Record<'a>, &Lake> = LakeVec::with_capacity_in(BATCH, &lake);
+            let mut batch: LakeVec<Record<'a>, &Lake> = LakeVec::with_capacity_in(BATCH, &*lake);
             while batch.len() < BATCH {
                 if stop.is_some_and(|s| walker.position() >= s) {
                     done = true;
@@ -138,9 +140,12 @@ fn run_range<'a>(
 /// # Ok::<(), lake_examples::capture::ContainerError>(())
 /// ```
 pub fn analyze(cap: &Capture<'_>, threads: usize, progress: Option<&AtomicU64>) -> Outcome {
+    // One warm lake per thread; the range that finishes a run after a wrong boundary guess
+    // takes one of them back from the cache.
+    let lakes = LakeCache::new(threads.max(1));
     let start = cap.walker();
     if threads <= 1 || cap.bytes().len() < MIN_SPLIT_BYTES {
-        let part = run_range(start, None, progress);
+        let part = run_range(&lakes, start, None, progress);
         return Outcome {
             stats: part.stats,
             error: part.error,
@@ -151,7 +156,7 @@ pub fn analyze(cap: &Capture<'_>, threads: usize, progress: Option<&AtomicU64>) 
     // first start in it.
     let mut probe = start.clone();
     if !matches!(probe.next_record(), Ok(Some(_))) {
-        let part = run_range(start, None, progress);
+        let part = run_range(&lakes, start, None, progress);
         return Outcome {
             stats: part.stats,
             error: part.error,
@@ -166,7 +171,10 @@ pub fn analyze(cap: &Capture<'_>, threads: usize, progress: Option<&AtomicU64>) 
         let handles: Vec<_> = starts
             .into_iter()
             .zip(stops)
-            .map(|(w, stop)| s.spawn(move || run_range(w, stop, progress)))
+            .map(|(w, stop)| {
+                let lakes = &lakes;
+                s.spawn(move || run_range(lakes, w, stop, progress))
+            })
             .collect();
         handles
             .into_iter()
@@ -206,7 +214,7 @@ pub fn analyze(cap: &Capture<'_>, threads: usize, progress: Option<&AtomicU64>) 
         // A guessed start was wrong: go on from where the last trusted range ended.
         let before = stats.packets;
         let from = last_walker.resumed_at(last_walker.position());
-        let part = run_range(from, None, progress);
+        let part = run_range(&lakes, from, None, progress);
         stats.merge(part.stats, before);
         error = part.error.map(|mut e| {
             e.record += before;
