@@ -183,3 +183,89 @@ mod split_property {
         }
     }
 }
+
+/// A little-endian pcapng writer for tests: section headers, interfaces, enhanced packets.
+struct Ng(Vec<u8>);
+
+impl Ng {
+    fn block(&mut self, kind: u32, body: &[u8]) {
+        let len = 12 + body.len().next_multiple_of(4) as u32;
+        self.0.extend_from_slice(&kind.to_le_bytes());
+        self.0.extend_from_slice(&len.to_le_bytes());
+        self.0.extend_from_slice(body);
+        self.0.resize(
+            self.0.len() + body.len().next_multiple_of(4) - body.len(),
+            0,
+        );
+        self.0.extend_from_slice(&len.to_le_bytes());
+    }
+    fn section(&mut self) {
+        let mut b = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+        b.extend_from_slice(&[1, 0, 0, 0]);
+        b.extend_from_slice(&u64::MAX.to_le_bytes());
+        self.block(0x0a0d_0d0a, &b);
+    }
+    fn interface(&mut self, linktype: u16) {
+        let mut b = linktype.to_le_bytes().to_vec();
+        b.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        self.block(1, &b);
+    }
+    fn packet(&mut self, iface: u32, ts: u64, data: &[u8]) {
+        let mut b = Vec::new();
+        for v in [
+            iface,
+            (ts >> 32) as u32,
+            ts as u32,
+            data.len() as u32,
+            data.len() as u32,
+        ] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(data);
+        self.block(6, &b);
+    }
+}
+
+/// A pcapng file whose second half is a new section with a raw-IP interface: ranges that
+/// start after it cannot use the first section's interfaces, and the analyzer must notice.
+#[test]
+fn threads_respect_new_sections_and_interfaces() {
+    let pcap = data("loopback.pcap");
+    let cap = Capture::open(&pcap).unwrap();
+    let mut frames = Vec::new();
+    let mut w = cap.walker();
+    while let Some(r) = w.next_record().unwrap() {
+        frames.push((r.ts_nanos / 1000, r.data.to_vec()));
+    }
+    let mut ng = Ng(Vec::new());
+    ng.section();
+    ng.interface(1);
+    for _ in 0..8 {
+        for (ts, f) in &frames {
+            ng.packet(0, *ts, f);
+        }
+    }
+    // Section 2: interface 0 is raw IP, interface 1 Ethernet.
+    ng.section();
+    ng.interface(101);
+    ng.interface(1);
+    for round in 0..8 {
+        for (ts, f) in &frames {
+            let ip = matches!((f[12], f[13]), (0x08, 0x00) | (0x86, 0xdd));
+            if round % 2 == 0 && ip {
+                ng.packet(0, *ts, &f[14..]); // the same packet without its Ethernet header
+            } else {
+                ng.packet(1, *ts, f);
+            }
+        }
+    }
+    let file = ng.0;
+    let (one, _) = summary(&file, 1);
+    assert_eq!(one.packets, 16 * frames.len() as u64);
+    assert_eq!(one.malformed.total, 0, "{:?}", one.malformed);
+    for n in [2, 3, 4] {
+        let (many, used) = summary(&file, n);
+        assert!(used > 1);
+        assert_eq!(many, one, "{n} threads");
+    }
+}
