@@ -5,7 +5,8 @@
 #                                        # it has 6 GB free), removed afterwards
 #   PCAP_BENCH_DIR=/tmp/pcapbench bash benches/pcap.sh   # keep (and reuse) the ~3.7 GB of files
 #   RUNS=5 TSHARK_FILE=rep-5000 bash benches/pcap.sh
-#   NICE=-10 bash benches/pcap.sh        # as root on a busy machine: contenders at nice -10
+#   NICE=-20 bash benches/pcap.sh        # as root on a busy machine: each contender in a session
+#                                        # (autogroup) of its own at nice -20
 #
 # Builds `pcap_floor` (benches/src/bin/pcap_floor.rs) and `lake-pcap` in release mode
 # (lake-pcap is skipped with a note if it does not build), builds the bench files by

@@ -87,7 +87,21 @@ def run_once(cmd, timeout, nice=None):
     out = open(os.devnull, "wb") if cmd[-1] == ">/dev/null" else subprocess.PIPE
     if cmd[-1] == ">/dev/null":
         cmd = cmd[:-1]
-    preexec = (lambda: os.setpriority(os.PRIO_PROCESS, 0, nice)) if nice is not None else None
+    preexec = None
+    if nice is not None:
+
+        def preexec():
+            # With autogroup scheduling, CPU time is shared between sessions first and nice
+            # only counts within a session: give the contender a session of its own and set
+            # that session's nice, so it competes with other sessions on the machine.
+            os.setsid()
+            try:
+                with open("/proc/self/autogroup", "w") as f:
+                    f.write(str(nice))
+            except OSError:
+                pass
+            os.setpriority(os.PRIO_PROCESS, 0, nice)
+
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, preexec_fn=preexec)
     status_path = f"/proc/{proc.pid}/status"
@@ -132,7 +146,7 @@ def main():
     ap.add_argument("--tshark-file", default="rep-100", help="file tshark is run on")
     ap.add_argument("--tshark-once", default="rep-5000", help="file tshark is also run on, once ('' for none)")
     ap.add_argument("--timeout", type=float, default=300)
-    ap.add_argument("--nice", type=int, help="run the contenders at this nice value (root may go below 0)")
+    ap.add_argument("--nice", type=int, help="run each contender in a session (autogroup) of its own at this nice value (root may go below 0)")
     args = ap.parse_args()
 
     tmp = Path(args.dir)
@@ -265,7 +279,8 @@ def render(meta, files, results):
         "",
         f"- date: {meta['date']}, commit {meta['commit']}, {meta['cpus']} logical CPUs, "
         f"load average at start {' '.join(meta['load_average_at_start'])} (other work on the machine makes timings noisy)"
-        + (f"; contenders ran at nice {meta['nice']}" if meta.get("nice") is not None else ""),
+        + (f"; each contender ran in a scheduling group (session/autogroup) of its own at nice {meta['nice']}"
+           if meta.get("nice") is not None else ""),
         "- CPU time = user + system time of the process (from wait4); for one thread it is less "
         "disturbed by other load than wall time, for `--threads 2` it adds both threads' time",
         "- files: `loopback.pcap` (229 frames, 148 kB) repeated; `malformed-1g` repeats the 23 "
