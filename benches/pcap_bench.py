@@ -255,6 +255,13 @@ def main():
         "commit": subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         ).stdout.strip(),
+        # lake-pcap and the floor are built from the work tree: say when it differs from HEAD.
+        "dirty": bool(
+            subprocess.run(
+                ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "lake", "lake-derive", "examples", "benches/src", "Cargo.lock"],
+                capture_output=True, text=True,
+            ).stdout.strip()
+        ),
     }
     out = ROOT / "benches" / "results"
     out.mkdir(exist_ok=True)
@@ -277,7 +284,7 @@ def render(meta, files, results):
         f"{meta['runs']} wall-clock runs, contenders interleaved; peak RssAnon sampled from "
         "`/proc/PID/status` every millisecond).",
         "",
-        f"- date: {meta['date']}, commit {meta['commit']}, {meta['cpus']} logical CPUs, "
+        f"- date: {meta['date']}, commit {meta['commit']}{' with uncommitted changes' if meta.get('dirty') else ''}, {meta['cpus']} logical CPUs, "
         f"load average at start {' '.join(meta['load_average_at_start'])} (other work on the machine makes timings noisy)"
         + (f"; each contender ran in a scheduling group (session/autogroup) of its own at nice {meta['nice']}"
            if meta.get("nice") is not None else ""),
