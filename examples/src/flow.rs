@@ -324,6 +324,20 @@ impl FlowTable {
     /// ```
     #[inline]
     pub fn add(&mut self, key: FlowKey, bytes: u64, ts_ns: u64, tcp_flags: u16) {
+        let handle = match self.last {
+            Some((last, h)) if last == key => Some(h),
+            _ => self.index.get(&key).copied(),
+        };
+        if let Some(f) = handle.and_then(|h| self.pool.get_mut(h)) {
+            // The common case: a packet of a known flow updates its counters in place.
+            f.packets += 1;
+            f.bytes += bytes;
+            f.first_ns = f.first_ns.min(ts_ns);
+            f.last_ns = f.last_ns.max(ts_ns);
+            f.tcp_flags |= tcp_flags;
+            self.last = handle.map(|h| (key, h));
+            return;
+        }
         self.add_flow(Flow {
             key,
             packets: 1,

@@ -43,7 +43,7 @@ struct Args {
     /// Flows to list, by bytes.
     #[arg(long, default_value_t = 10)]
     top: usize,
-    /// Packets to list one per line before the summary.
+    /// Packets to list one per line before the summary (text output only).
     #[arg(long, default_value_t = 0)]
     show: usize,
 }
