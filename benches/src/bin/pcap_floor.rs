@@ -6,13 +6,14 @@
 //! throughput as a ratio to this program's on the same file in the same run.
 //!
 //! ```text
-//! pcap_floor [--populate] FILE
+//! pcap_floor [--populate] [--sequential] FILE
 //! pcap_floor --touch THREADS FILE
 //! ```
 //!
 //! Prints one JSON object: `records`, `bytes` (captured), `ethertype_sum` (so the
 //! reads cannot be optimised away), `elapsed_seconds` (map + walk) and
-//! `packets_per_second`. `--populate` pre-faults the mapping (`MAP_POPULATE`).
+//! `packets_per_second`. `--populate` pre-faults the mapping (`MAP_POPULATE`);
+//! `--sequential` advises the kernel of sequential access (`MADV_SEQUENTIAL`).
 //!
 //! `--touch THREADS` measures only the mapping's page faults: THREADS threads each
 //! read one byte of every 4 KiB page of an equal share of the file, and the JSON
@@ -103,16 +104,19 @@ fn touch(map: &[u8], threads: usize) -> u64 {
     })
 }
 
-const USAGE: &str = "usage: pcap_floor [--populate] FILE | pcap_floor --touch THREADS FILE";
+const USAGE: &str =
+    "usage: pcap_floor [--populate] [--sequential] FILE | pcap_floor --touch THREADS FILE";
 
 fn main() -> ExitCode {
     let mut populate = false;
+    let mut sequential = false;
     let mut touch_threads = None;
     let mut path = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--populate" => populate = true,
+            "--sequential" => sequential = true,
             "--touch" => match args.next().and_then(|n| n.parse::<usize>().ok()) {
                 Some(n) if n > 0 => touch_threads = Some(n),
                 _ => {
@@ -153,6 +157,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if sequential {
+        if let Err(err) = map.advise(memmap2::Advice::Sequential) {
+            eprintln!("pcap_floor: {path}: madvise: {err}");
+        }
+    }
     if let Some(threads) = touch_threads {
         let sum = touch(&map, threads);
         let elapsed = start.elapsed().as_secs_f64();
