@@ -184,60 +184,139 @@ mod split_property {
     }
 }
 
-/// A little-endian pcapng writer for tests: section headers, interfaces, enhanced packets.
-struct Ng(Vec<u8>);
+/// A pcapng writer for tests (either byte order): section headers, interfaces (with an
+/// optional `if_tsresol`), enhanced packets.
+struct Ng(Vec<u8>, bool);
 
 impl Ng {
+    fn u32(&mut self, v: u32) {
+        let b = if self.1 {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        };
+        self.0.extend_from_slice(&b);
+    }
     fn block(&mut self, kind: u32, body: &[u8]) {
         let len = 12 + body.len().next_multiple_of(4) as u32;
-        self.0.extend_from_slice(&kind.to_le_bytes());
-        self.0.extend_from_slice(&len.to_le_bytes());
+        self.u32(kind);
+        self.u32(len);
         self.0.extend_from_slice(body);
         self.0.resize(
             self.0.len() + body.len().next_multiple_of(4) - body.len(),
             0,
         );
-        self.0.extend_from_slice(&len.to_le_bytes());
+        self.u32(len);
+    }
+    fn words(&self, words: &[u32]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for w in words {
+            b.extend_from_slice(&if self.1 {
+                w.to_be_bytes()
+            } else {
+                w.to_le_bytes()
+            });
+        }
+        b
     }
     fn section(&mut self) {
-        let mut b = 0x1a2b_3c4du32.to_le_bytes().to_vec();
-        b.extend_from_slice(&[1, 0, 0, 0]);
-        b.extend_from_slice(&u64::MAX.to_le_bytes());
-        self.block(0x0a0d_0d0a, &b);
+        // Magic, version 1.0 (two u16 in one word), section length -1.
+        let version = if self.1 { 0x0001_0000 } else { 0x0000_0001 };
+        let body = self.words(&[0x1a2b_3c4d, version, u32::MAX, u32::MAX]);
+        self.block(0x0a0d_0d0a, &body);
+    }
+    fn interface_with(&mut self, linktype: u16, tsresol: Option<u8>) {
+        let lt = if self.1 {
+            u32::from(linktype) << 16
+        } else {
+            u32::from(linktype)
+        };
+        let mut body = self.words(&[lt, 0]);
+        if let Some(r) = tsresol {
+            let opt = if self.1 { (9 << 16) | 1 } else { (1 << 16) | 9 };
+            body.extend_from_slice(&self.words(&[opt]));
+            body.extend_from_slice(&[r, 0, 0, 0]);
+            body.extend_from_slice(&self.words(&[0])); // opt_endofopt
+        }
+        self.block(1, &body);
     }
     fn interface(&mut self, linktype: u16) {
-        let mut b = linktype.to_le_bytes().to_vec();
-        b.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-        self.block(1, &b);
+        self.interface_with(linktype, None);
     }
     fn packet(&mut self, iface: u32, ts: u64, data: &[u8]) {
-        let mut b = Vec::new();
-        for v in [
+        let mut b = self.words(&[
             iface,
             (ts >> 32) as u32,
             ts as u32,
             data.len() as u32,
             data.len() as u32,
-        ] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
+        ]);
         b.extend_from_slice(data);
         self.block(6, &b);
     }
+}
+
+/// The frames of the embedded capture with their timestamps in ns.
+fn embedded_frames() -> Vec<(u64, Vec<u8>)> {
+    let pcap = data("loopback.pcap");
+    let cap = Capture::open(&pcap).unwrap();
+    let mut frames = Vec::new();
+    let mut w = cap.walker();
+    while let Some(r) = w.next_record().unwrap() {
+        frames.push((r.ts_nanos, r.data.to_vec()));
+    }
+    frames
+}
+
+/// Big-endian pcapng with nanosecond `if_tsresol`, and big-endian classic pcap: the same
+/// summary as the little-endian microsecond original.
+#[test]
+fn big_endian_and_tsresol_copies_give_the_same_summary() {
+    let (original, _) = summary(&data("loopback.pcap"), 1);
+    for big in [false, true] {
+        let mut ng = Ng(Vec::new(), big);
+        ng.section();
+        ng.interface_with(1, Some(9));
+        for (ts, f) in embedded_frames() {
+            ng.packet(0, ts, &f);
+        }
+        let (copy, _) = summary(&ng.0, 1);
+        assert_eq!(copy, original, "pcapng, big-endian {big}");
+    }
+    // Classic pcap, big-endian: every header field swapped.
+    let le = data("loopback.pcap");
+    let mut be = Vec::new();
+    let word = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap()).to_be_bytes();
+    be.extend_from_slice(&word(&le[0..4]));
+    be.extend_from_slice(&u16::from_le_bytes([le[4], le[5]]).to_be_bytes());
+    be.extend_from_slice(&u16::from_le_bytes([le[6], le[7]]).to_be_bytes());
+    for at in (8..24).step_by(4) {
+        be.extend_from_slice(&word(&le[at..at + 4]));
+    }
+    let mut pos = 24;
+    while pos < le.len() {
+        for at in (pos..pos + 16).step_by(4) {
+            be.extend_from_slice(&word(&le[at..at + 4]));
+        }
+        let incl = u32::from_le_bytes(le[pos + 8..pos + 12].try_into().unwrap()) as usize;
+        be.extend_from_slice(&le[pos + 16..pos + 16 + incl]);
+        pos += 16 + incl;
+    }
+    assert_eq!(&be[..4], &[0xa1, 0xb2, 0xc3, 0xd4]);
+    assert_eq!(summary(&be, 1).0, original);
+    let big = repeat_pcap(&be, 20);
+    same_for_every_thread_count(&big);
 }
 
 /// A pcapng file whose second half is a new section with a raw-IP interface: ranges that
 /// start after it cannot use the first section's interfaces, and the analyzer must notice.
 #[test]
 fn threads_respect_new_sections_and_interfaces() {
-    let pcap = data("loopback.pcap");
-    let cap = Capture::open(&pcap).unwrap();
-    let mut frames = Vec::new();
-    let mut w = cap.walker();
-    while let Some(r) = w.next_record().unwrap() {
-        frames.push((r.ts_nanos / 1000, r.data.to_vec()));
-    }
-    let mut ng = Ng(Vec::new());
+    let frames: Vec<(u64, Vec<u8>)> = embedded_frames()
+        .into_iter()
+        .map(|(ts, f)| (ts / 1000, f))
+        .collect();
+    let mut ng = Ng(Vec::new(), false);
     ng.section();
     ng.interface(1);
     for _ in 0..8 {
