@@ -189,3 +189,20 @@ fn empty_and_tiny_files_are_errors_not_panics() {
         }
     }
 }
+
+/// A VLAN tag inside a Linux cooked (SLL2) frame is walked like one in an Ethernet frame.
+#[test]
+fn vlan_tag_in_a_cooked_frame() {
+    let eth = lake_examples::sample::dns_query_frame();
+    let mut sll2 = vec![
+        0x81, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    sll2.extend_from_slice(&[0x00, 0x64, 0x08, 0x00]); // VLAN 100, then IPv4
+    sll2.extend_from_slice(&eth[14..]);
+    let d = decode_frame(lake_examples::decode::LINKTYPE_LINUX_SLL2, &sll2, 0);
+    assert_eq!((d.vlan_id, d.fault), (Some(100), None));
+    assert_eq!(d.udp.map(|u| u.dst_port()), Some(53));
+    // The tag cut off: a vlan fault, as in Ethernet frames.
+    let d = decode_frame(lake_examples::decode::LINKTYPE_LINUX_SLL2, &sll2[..22], 0);
+    assert_eq!(d.fault.map(|f| f.layer.name()), Some("vlan"));
+}

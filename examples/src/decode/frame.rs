@@ -143,14 +143,20 @@ pub fn decode_frame(linktype: u32, data: &[u8], missing: usize) -> Decoded<'_> {
             }
         }
         LINKTYPE_LINUX_SLL => match Cut::<SllHeader>::parse(data, missing, Layer::Sll) {
-            Ok(sll) => (sll.header.protocol(), sll.payload, sll.missing),
+            Ok(sll) => match vlan_tags(&mut d, sll.header.protocol(), sll.payload, sll.missing) {
+                Some(next) => next,
+                None => return d,
+            },
             Err(f) => {
                 d.stop(f);
                 return d;
             }
         },
         LINKTYPE_LINUX_SLL2 => match Cut::<Sll2Header>::parse(data, missing, Layer::Sll) {
-            Ok(sll) => (sll.header.protocol(), sll.payload, sll.missing),
+            Ok(sll) => match vlan_tags(&mut d, sll.header.protocol(), sll.payload, sll.missing) {
+                Some(next) => next,
+                None => return d,
+            },
             Err(f) => {
                 d.stop(f);
                 return d;
