@@ -190,7 +190,8 @@ impl FlowKey {
             }
             _ => (0, 0),
         };
-        let (a, b) = if (src, sport) <= (dst, dport) {
+        let forward = src < dst || (src == dst && sport <= dport);
+        let (a, b) = if forward {
             ((src, sport), (dst, dport))
         } else {
             ((dst, dport), (src, sport))
