@@ -218,7 +218,7 @@ fn fault_section(table: &FaultTable) -> FaultSection {
                 layer: layer.name(),
                 reason: reason.name(),
                 count: t.count,
-                first_packets: t.first.clone(),
+                first_packets: t.first().to_vec(),
             })
             .collect(),
     }

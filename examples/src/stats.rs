@@ -2,8 +2,6 @@
 //! frames by layer and reason (with the first few packet numbers), and the flow table.
 //! Their size depends on the number of flows, never on the number of packets.
 
-use std::collections::BTreeMap;
-
 use crate::capture::Record;
 use crate::decode::{Decoded, Fault, FaultKind, Layer, Reason};
 use crate::flow::{FlowKey, FlowTable};
@@ -167,30 +165,115 @@ pub struct Count {
 /// Frames of one (layer, reason): how many, and the first packet numbers (1-based).
 ///
 /// ```
-/// # use lake_examples::capture::Record;
-/// # use lake_examples::decode::decode_frame;
-/// # use lake_examples::stats::Stats;
-/// let rec = Record { offset: 24, ts_nanos: 1, linktype: 1, orig_len: 5, data: &[0; 5] };
-/// let mut s = Stats::new();
-/// s.add(3, &rec, &decode_frame(1, rec.data, 0));
-/// let tally = s.malformed.values().next().unwrap();
-/// assert_eq!((tally.count, tally.first.as_slice()), (1, &[3][..]));
+/// use lake_examples::stats::Tally;
+///
+/// let mut t = Tally::default();
+/// for n in [4, 9, 12, 20, 31, 40] {
+///     t.push(n);
+/// }
+/// assert_eq!((t.count, t.first()), (6, &[4, 9, 12, 20, 31][..]));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Frames.
     pub count: u64,
-    /// The first [`FIRST_EXAMPLES`] packet numbers, ascending.
-    pub first: Vec<u64>,
+    first: [u64; FIRST_EXAMPLES],
+    kept: u8,
 }
 
-/// Faulty frames by (layer, reason).
+impl Tally {
+    /// Counts frame `number`, keeping it as an example while fewer than [`FIRST_EXAMPLES`]
+    /// are kept.
+    #[inline]
+    pub fn push(&mut self, number: u64) {
+        self.count += 1;
+        if let Some(slot) = self.first.get_mut(usize::from(self.kept)) {
+            *slot = number;
+            self.kept += 1;
+        }
+    }
+
+    /// The first packet numbers, in the order counted.
+    pub fn first(&self) -> &[u64] {
+        &self.first[..usize::from(self.kept)]
+    }
+}
+
+/// Faulty frames by (layer, reason): a fixed table with a slot for every pair, so counting a
+/// frame is an index, and memory does not depend on the input.
 ///
 /// ```
-/// let t = lake_examples::stats::FaultTable::new();
-/// assert!(t.is_empty());
+/// use lake_examples::decode::{Layer, Reason};
+/// use lake_examples::stats::FaultTable;
+///
+/// let mut t = FaultTable::default();
+/// t.push(Layer::Udp, Reason::BadUdpLength, 7);
+/// t.push(Layer::Ipv4, Reason::BadIhl, 9);
+/// let keys: Vec<_> = t.keys().collect();
+/// assert_eq!(keys, [(Layer::Ipv4, Reason::BadIhl), (Layer::Udp, Reason::BadUdpLength)]);
+/// assert_eq!((t.total(), t.is_empty()), (2, false));
 /// ```
-pub type FaultTable = BTreeMap<(Layer, Reason), Tally>;
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaultTable {
+    slots: [Tally; Layer::COUNT * Reason::COUNT],
+}
+
+impl Default for FaultTable {
+    fn default() -> Self {
+        FaultTable {
+            slots: [Tally::default(); Layer::COUNT * Reason::COUNT],
+        }
+    }
+}
+
+impl FaultTable {
+    /// Counts frame `number` under (`layer`, `reason`).
+    #[inline]
+    pub fn push(&mut self, layer: Layer, reason: Reason, number: u64) {
+        self.slots[layer as usize * Reason::COUNT + reason as usize].push(number);
+    }
+
+    /// The (layer, reason) pairs with at least one frame and their tallies, in layer order
+    /// then reason order.
+    pub fn iter(&self) -> impl Iterator<Item = ((Layer, Reason), &Tally)> + '_ {
+        Layer::ALL
+            .iter()
+            .flat_map(|&l| Reason::ALL.iter().map(move |&r| (l, r)))
+            .zip(self.slots.iter())
+            .filter(|(_, t)| t.count > 0)
+    }
+
+    /// The (layer, reason) pairs with at least one frame.
+    pub fn keys(&self) -> impl Iterator<Item = (Layer, Reason)> + '_ {
+        self.iter().map(|(k, _)| k)
+    }
+
+    /// The tallies with at least one frame.
+    pub fn values(&self) -> impl Iterator<Item = &Tally> + '_ {
+        self.iter().map(|(_, t)| t)
+    }
+
+    /// Frames in total.
+    pub fn total(&self) -> u64 {
+        self.slots.iter().map(|t| t.count).sum()
+    }
+
+    /// Whether no frame is counted.
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
+    }
+
+    /// Adds `other`, whose packet numbers are `before` lower than they are here.
+    pub fn merge(&mut self, other: &FaultTable, before: u64) {
+        for (mine, theirs) in self.slots.iter_mut().zip(&other.slots) {
+            let count = mine.count + theirs.count;
+            for &n in theirs.first() {
+                mine.push(n + before);
+            }
+            mine.count = count;
+        }
+    }
+}
 
 /// The counters of an analysis.
 ///
@@ -228,11 +311,7 @@ pub struct Stats {
 }
 
 fn tally(table: &mut FaultTable, fault: Fault, number: u64) {
-    let t = table.entry((fault.layer, fault.reason)).or_default();
-    t.count += 1;
-    if t.first.len() < FIRST_EXAMPLES {
-        t.first.push(number);
-    }
+    table.push(fault.layer, fault.reason, number);
 }
 
 impl Stats {
@@ -300,7 +379,7 @@ impl Stats {
     /// first.add(1, &rec, &decode_frame(1, rec.data, 0));
     /// second.add(1, &rec, &decode_frame(1, rec.data, 0)); // packet 1 of the second part…
     /// first.merge(second, 1); // …which starts after 1 packet
-    /// assert_eq!(first.malformed.values().next().unwrap().first, [1, 2]);
+    /// assert_eq!(first.malformed.values().next().unwrap().first(), [1, 2]);
     /// ```
     pub fn merge(&mut self, other: Stats, before: u64) {
         self.packets += other.packets;
@@ -312,20 +391,8 @@ impl Stats {
             mine.packets += theirs.packets;
             mine.bytes += theirs.bytes;
         }
-        for (mine, theirs) in [
-            (&mut self.malformed, other.malformed),
-            (&mut self.truncated, other.truncated),
-        ] {
-            for (k, t) in theirs {
-                let m = mine.entry(k).or_default();
-                m.count += t.count;
-                for n in t.first {
-                    if m.first.len() < FIRST_EXAMPLES {
-                        m.first.push(n + before);
-                    }
-                }
-            }
-        }
+        self.malformed.merge(&other.malformed, before);
+        self.truncated.merge(&other.truncated, before);
         self.flows.merge(other.flows);
     }
 
@@ -335,7 +402,7 @@ impl Stats {
     /// assert_eq!(lake_examples::stats::Stats::new().malformed_total(), 0);
     /// ```
     pub fn malformed_total(&self) -> u64 {
-        self.malformed.values().map(|t| t.count).sum()
+        self.malformed.total()
     }
 
     /// Truncated frames in total.
@@ -344,6 +411,6 @@ impl Stats {
     /// assert_eq!(lake_examples::stats::Stats::new().truncated_total(), 0);
     /// ```
     pub fn truncated_total(&self) -> u64 {
-        self.truncated.values().map(|t| t.count).sum()
+        self.truncated.total()
     }
 }

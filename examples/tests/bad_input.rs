@@ -74,7 +74,7 @@ fn malformed_summary_counts_by_layer_and_reason_with_packet_numbers() {
         let n: u64 = row[0].parse().unwrap();
         let hit = table
             .iter()
-            .any(|((l, r), t)| l.name() == row[1] && r.name() == row[2] && t.first.contains(&n));
+            .any(|((l, r), t)| l.name() == row[1] && r.name() == row[2] && t.first().contains(&n));
         assert!(
             hit,
             "frame {n} not listed under {} {} {}",

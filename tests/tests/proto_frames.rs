@@ -382,7 +382,7 @@ fn sample_capture_checks_out() {
     assert_eq!(counted, s.packets);
     assert_eq!(s.packets, index);
     assert_eq!(s.bytes, file.len() as u64 - 24 - 16 * index);
-    let layers: Vec<Layer> = s.malformed.keys().map(|(l, _)| *l).collect();
+    let layers: Vec<Layer> = s.malformed.keys().map(|(l, _)| l).collect();
     assert!(
         layers.contains(&Layer::Ethernet) && layers.contains(&Layer::Udp),
         "{layers:?}"

@@ -36,6 +36,23 @@ pub enum Layer {
 }
 
 impl Layer {
+    /// Number of layers.
+    pub const COUNT: usize = 10;
+
+    /// Every layer, in report order.
+    pub const ALL: [Layer; Layer::COUNT] = [
+        Layer::Ethernet,
+        Layer::Vlan,
+        Layer::Sll,
+        Layer::Ipv4,
+        Layer::Ipv6,
+        Layer::Ipv6Ext,
+        Layer::Tcp,
+        Layer::Udp,
+        Layer::Icmp,
+        Layer::Icmpv6,
+    ];
+
     /// The layer's name in reports and JSON.
     ///
     /// ```
@@ -89,6 +106,22 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Number of reasons.
+    pub const COUNT: usize = 9;
+
+    /// Every reason, in report order.
+    pub const ALL: [Reason; Reason::COUNT] = [
+        Reason::TruncatedHeader,
+        Reason::BadIhl,
+        Reason::BadTotalLength,
+        Reason::BadPayloadLength,
+        Reason::BadDataOffset,
+        Reason::BadUdpLength,
+        Reason::ExtHeaderPastFrame,
+        Reason::BadVersion,
+        Reason::Invalid,
+    ];
+
     /// The reason's name in reports and JSON.
     ///
     /// ```
