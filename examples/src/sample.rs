@@ -1,9 +1,10 @@
-//! A small deterministic synthetic capture (for tests and documentation), built with the packet views'
-//! constructors (`new_in` / `Lake::packet_with_options`, setters, `finish`) in a [`Lake`].
+//! A small deterministic synthetic capture (for tests and documentation), built with the
+//! packet views' constructors (`new_in` / `Lake::packet_with_options`, setters, `finish`) in
+//! a [`Lake`].
 //!
 //! The capture mixes DNS over UDP, TCP handshakes and data (with TCP and IPv4 options),
 //! ICMP echo, IPv6 with UDP, TCP and ICMPv6, ARP, and a few deliberately malformed frames
-//! (see [`MALFORMED`]) so the analyzer's error report has something to show.
+//! (see [`MALFORMED`]) so tests of the decoder have faults to find.
 //!
 //! ```
 //! let file = lake_examples::sample::capture();

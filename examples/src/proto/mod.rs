@@ -1,5 +1,5 @@
 //! Packet headers of the common Internet protocols, each one `#[lake::packet]` struct: the
-//! definitions the pcap analyzer, the W7 benchmark and the protocol tests share.
+//! definitions `lake-pcap`, the W7 benchmark and the protocol tests share.
 //!
 //! | module | type | variable part | checked by `parse` |
 //! |---|---|---|---|
