@@ -1,9 +1,10 @@
-//! A small deterministic capture for the pcap analyzer, built with the packet views'
-//! constructors (`new_in` / `Lake::packet_with_options`, setters, `finish`) in a [`Lake`].
+//! A small deterministic synthetic capture (for tests and documentation), built with the
+//! packet views' constructors (`new_in` / `Lake::packet_with_options`, setters, `finish`) in
+//! a [`Lake`].
 //!
 //! The capture mixes DNS over UDP, TCP handshakes and data (with TCP and IPv4 options),
 //! ICMP echo, IPv6 with UDP, TCP and ICMPv6, ARP, and a few deliberately malformed frames
-//! (see [`MALFORMED`]) so the analyzer's error report has something to show.
+//! (see [`MALFORMED`]) so tests of the decoder have faults to find.
 //!
 //! ```
 //! let file = lake_examples::sample::capture();
@@ -13,7 +14,8 @@
 use lake::wire::{self, Checksum};
 use lake::Lake;
 
-use crate::pcap::{Endian, PcapWriter, Precision, LINKTYPE_ETHERNET};
+use crate::capture::PcapWriter;
+use crate::decode::LINKTYPE_ETHERNET;
 use crate::proto::{
     ethernet, icmp, icmpv6, ip_proto, tcp, EthernetHeader, IcmpHeader, Icmpv6Header, Ipv4Header,
     Ipv6Header, TcpHeader, UdpHeader,
@@ -284,13 +286,7 @@ impl Rng {
 /// 150 frames, [`MALFORMED`] of them broken on purpose.
 pub fn capture() -> Vec<u8> {
     let frames = frames();
-    let mut w = PcapWriter::new(
-        Vec::new(),
-        Endian::Little,
-        Precision::Micro,
-        LINKTYPE_ETHERNET,
-    )
-    .expect("writing to a Vec");
+    let mut w = PcapWriter::new(Vec::new(), LINKTYPE_ETHERNET).expect("writing to a Vec");
     for (i, f) in frames.iter().enumerate() {
         let t = 1_700_000_000_000_000u64 + i as u64 * 1_250; // µs
         w.write_record(

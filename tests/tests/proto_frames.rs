@@ -4,15 +4,15 @@
 //! frames is verified with an independent RFC 1071 sum, so the frames are what they claim.
 //! Then the analyzer's decoder and the sample capture.
 
-use lake::wire::ErrorKind;
-use lake::Lake;
-use lake_examples::analyze::{decode, Network, Summary, Transport};
-use lake_examples::pcap::PcapReader;
+use lake_examples::analyzer::analyze;
+use lake_examples::capture::Capture;
+use lake_examples::decode::{decode_frame, FaultKind, Layer, Reason, LINKTYPE_ETHERNET};
 use lake_examples::proto::{
     ethernet, ip_proto, tcp, EthernetHeader, IcmpHeader, Icmpv6Header, Ipv4Header, Ipv6Header,
     TcpHeader, UdpHeader,
 };
 use lake_examples::sample;
+use lake_examples::stats::Proto;
 
 /// Ethernet / IPv4 / UDP: a DNS query (id 0xabcd, `example.com`, type A) from 192.168.1.100:51234 to 8.8.8.8:53.
 const DNS_QUERY: [u8; 71] = [
@@ -281,134 +281,124 @@ fn ipv6_icmpv6_echo_request() {
 
 #[test]
 fn decode_labels_the_known_frames() {
-    let cases: [(&[u8], &str); 5] = [
-        (&DNS_QUERY, "IPv4/UDP"),
-        (&TCP_SYN, "IPv4/TCP"),
-        (&TCP_ACK_PADDED, "IPv4/TCP"),
-        (&ICMP_ECHO, "IPv4/ICMP"),
-        (&ICMPV6_ECHO, "IPv6/ICMPv6"),
+    let cases: [(&[u8], Proto); 5] = [
+        (&DNS_QUERY, Proto::Ipv4Udp),
+        (&TCP_SYN, Proto::Ipv4Tcp),
+        (&TCP_ACK_PADDED, Proto::Ipv4Tcp),
+        (&ICMP_ECHO, Proto::Ipv4Icmp),
+        (&ICMPV6_ECHO, Proto::Ipv6Icmpv6),
     ];
-    for (frame, label) in cases {
-        let d = decode(frame).unwrap();
-        assert_eq!(d.label(), label);
+    for (frame, proto) in cases {
+        let d = decode_frame(LINKTYPE_ETHERNET, frame, 0);
+        assert!(d.fault.is_none(), "{:?}", d.fault);
+        assert_eq!(Proto::of(&d), proto);
     }
-    let d = decode(&DNS_QUERY).unwrap();
+    let d = decode_frame(LINKTYPE_ETHERNET, &DNS_QUERY, 0);
+    let udp = d.udp.unwrap();
     assert_eq!(
-        d.ports(),
-        Some((be16(&DNS_QUERY, 34), be16(&DNS_QUERY, 36)))
+        (udp.src_port(), udp.dst_port()),
+        (be16(&DNS_QUERY, 34), be16(&DNS_QUERY, 36))
     );
-    assert!(matches!(d.network, Network::Ipv4(_)));
-    assert!(matches!(d.transport, Some(Transport::Udp(_))));
+    assert!(d.ipv4.is_some() && d.tcp.is_none());
 }
 
-/// Broken copies of the known frames: the decoder names the layer and its offset in the frame.
+/// Broken copies of the known frames: the decoder names the layer and the reason.
 #[test]
-fn decode_reports_the_broken_layer_and_offset() {
-    let mut f = DNS_QUERY.to_vec();
-    f[14] = 0x46; // IHL 6 (24 bytes) with the same total length: UDP shifts by 4 bytes
-                  // The UDP "header" now starts at the old UDP length field: length = old checksum.
-    let e = decode(&f).unwrap_err();
-    assert_eq!((e.packet, e.offset), ("UdpHeader", 14 + 24));
+fn decode_reports_the_broken_layer_and_reason() {
+    let fault = |f: &[u8]| decode_frame(LINKTYPE_ETHERNET, f, 0).fault.unwrap();
 
     let mut f = TCP_SYN.to_vec();
     f[14 + 20 + 12] = 0x40; // data offset 4: 16 bytes, below the fixed 20
-    let e = decode(&f).unwrap_err();
-    assert_eq!((e.packet, e.offset), ("TcpHeader", 34));
-    assert!(
-        matches!(
-            e.kind,
-            ErrorKind::HeaderLen {
-                value: 16,
-                min: 20,
-                ..
-            }
-        ),
-        "{e}"
+    let e = fault(&f);
+    assert_eq!(
+        (e.layer, e.reason, e.kind),
+        (Layer::Tcp, Reason::BadDataOffset, FaultKind::Malformed)
     );
 
     let mut f = ICMPV6_ECHO.to_vec();
     f[18..20].copy_from_slice(&100u16.to_be_bytes()); // payload_len past the frame
-    let e = decode(&f).unwrap_err();
-    assert_eq!((e.packet, e.offset), ("Ipv6Header", 14));
-    assert!(
-        matches!(e.kind, ErrorKind::LengthField { value: 100, .. }),
-        "{e}"
-    );
+    let e = fault(&f);
+    assert_eq!((e.layer, e.reason), (Layer::Ipv6, Reason::BadPayloadLength));
 
-    let e = decode(&ICMP_ECHO[..40]).unwrap_err(); // cut: total_len runs past the end
-    assert_eq!((e.packet, e.offset), ("Ipv4Header", 14));
+    // Cut after 40 bytes: total_len runs past the end. Malformed when the record says the
+    // packet was 40 bytes long, truncated when it says the rest was not captured.
+    let e = fault(&ICMP_ECHO[..40]);
+    assert_eq!(
+        (e.layer, e.reason, e.kind),
+        (Layer::Ipv4, Reason::BadTotalLength, FaultKind::Malformed)
+    );
+    let d = decode_frame(LINKTYPE_ETHERNET, &ICMP_ECHO[..40], ICMP_ECHO.len() - 40);
+    let e = d.fault.unwrap();
+    assert_eq!((e.layer, e.kind), (Layer::Ipv4, FaultKind::Truncated));
+    assert!(d.ipv4.is_some() && d.icmp.is_none()); // 6 of the 8 ICMP header bytes
+                                                   // Cut after the ICMP header: decoded to the end, still counted as cut at IPv4.
+    let d = decode_frame(LINKTYPE_ETHERNET, &ICMP_ECHO[..42], ICMP_ECHO.len() - 42);
+    assert_eq!(
+        d.fault.map(|f| (f.layer, f.kind)),
+        Some((Layer::Ipv4, FaultKind::Truncated))
+    );
+    assert_eq!(
+        d.icmp.map(|i| i.msg_type()),
+        Some(lake_examples::proto::icmp::ECHO_REQUEST)
+    );
 }
 
-/// The analyzer's sample: every good frame's checksums verify (independent sum), the
+/// The synthetic sample: every good frame's checksums verify (independent sum), the
 /// deliberately broken ones are exactly the ones reported, and the summary adds up.
 #[test]
 fn sample_capture_checks_out() {
     let file = sample::capture();
-    let mut reader = PcapReader::new(&file[..]).unwrap();
-    let mut lake = Lake::new();
-    let mut summary = Summary::default();
+    let cap = Capture::open(&file).unwrap();
+    let mut walker = cap.walker();
     let mut index = 0u64;
     let mut verified = 0;
-    while let Some(rec) = reader.next_record(&lake).unwrap() {
-        let decoded = decode(rec.data);
-        if let Ok(d) = &decoded {
-            if let Network::Ipv4(_) = d.network {
-                let f = rec.data;
-                let ihl = usize::from(f[14] & 0x0f) * 4;
-                let total = usize::from(be16(f, 16));
-                assert_eq!(
-                    sum16(&[&f[14..14 + ihl]]),
-                    0,
-                    "record {index}: IPv4 checksum"
-                );
-                let l4 = &f[14 + ihl..14 + total];
-                let check = match f[23] {
-                    ip_proto::ICMP => sum16(&[l4]),
-                    p => sum16(&[&pseudo4(&f[14..], p, l4.len()), l4]),
-                };
-                assert_eq!(check, 0, "record {index}: transport checksum");
-                verified += 1;
-            }
+    while let Some(rec) = walker.next_record().unwrap() {
+        let d = decode_frame(rec.linktype, rec.data, rec.missing());
+        if d.ipv4.is_some() && d.fault.is_none() {
+            let f = rec.data;
+            let ihl = usize::from(f[14] & 0x0f) * 4;
+            let total = usize::from(be16(f, 16));
+            assert_eq!(
+                sum16(&[&f[14..14 + ihl]]),
+                0,
+                "record {index}: IPv4 checksum"
+            );
+            let l4 = &f[14 + ihl..14 + total];
+            let check = match f[23] {
+                ip_proto::ICMP => sum16(&[l4]),
+                p => sum16(&[&pseudo4(&f[14..], p, l4.len()), l4]),
+            };
+            assert_eq!(check, 0, "record {index}: transport checksum");
+            verified += 1;
         }
-        summary.add(index, u64::from(rec.orig_len), &decoded);
         index += 1;
-        if index % 16 == 0 {
-            lake.reset();
-        }
     }
     assert!(verified > 50, "{verified}");
-    assert_eq!(summary.malformed.len(), sample::MALFORMED);
-    let decoded: u64 = summary.per_protocol.values().map(|c| c.packets).sum();
-    assert_eq!(
-        decoded + summary.malformed.len() as u64,
-        summary.total.packets
-    );
-    assert_eq!(summary.total.packets, index);
-    assert_eq!(summary.total.bytes, file.len() as u64 - 24 - 16 * index);
-    let layers: Vec<&str> = summary.malformed.iter().map(|m| m.error.packet).collect();
-    assert_eq!(
-        layers,
-        [
-            "EthernetHeader",
-            "Ipv4Header",
-            "Ipv4Header",
-            "UdpHeader",
-            "TcpHeader",
-            "Ipv6Header"
-        ]
+    let out = analyze(&cap, 1, None);
+    let s = &out.stats;
+    assert!(out.error.is_none());
+    assert_eq!(s.malformed_total(), sample::MALFORMED as u64);
+    let counted: u64 = s.protocols.iter().map(|c| c.packets).sum();
+    assert_eq!(counted, s.packets);
+    assert_eq!(s.packets, index);
+    assert_eq!(s.bytes, file.len() as u64 - 24 - 16 * index);
+    let layers: Vec<Layer> = s.malformed.keys().map(|(l, _)| l).collect();
+    assert!(
+        layers.contains(&Layer::Ethernet) && layers.contains(&Layer::Udp),
+        "{layers:?}"
     );
     for p in [
-        "IPv4/UDP",
-        "IPv4/TCP",
-        "IPv4/ICMP",
-        "IPv6/UDP",
-        "IPv6/TCP",
-        "IPv6/ICMPv6",
-        "ARP",
+        Proto::Ipv4Udp,
+        Proto::Ipv4Tcp,
+        Proto::Ipv4Icmp,
+        Proto::Ipv6Udp,
+        Proto::Ipv6Tcp,
+        Proto::Ipv6Icmpv6,
+        Proto::Arp,
     ] {
         assert!(
-            summary.per_protocol.contains_key(p),
-            "{p} missing from the sample"
+            s.protocols[p as usize].packets > 0,
+            "{p:?} missing from the sample"
         );
     }
 }

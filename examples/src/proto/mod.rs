@@ -1,5 +1,5 @@
 //! Packet headers of the common Internet protocols, each one `#[lake::packet]` struct: the
-//! definitions the pcap analyzer, the W7 benchmark and the protocol tests share.
+//! definitions `lake-pcap`, the W7 benchmark and the protocol tests share.
 //!
 //! | module | type | variable part | checked by `parse` |
 //! |---|---|---|---|
@@ -10,6 +10,9 @@
 //! | [`udp`] | [`UdpHeader`] | payload up to `length` | `8 ≤ length ≤ buffer` |
 //! | [`icmp`] | [`IcmpHeader`] | payload = rest | 8 bytes |
 //! | [`icmpv6`] | [`Icmpv6Header`] | payload = rest | 8 bytes |
+//! | [`vlan`] | [`VlanTag`] | payload = rest | 4 bytes |
+//! | [`sll`] | [`SllHeader`], [`Sll2Header`] | payload = rest | 16 / 20 bytes |
+//! | [`ipv6_ext`] | [`Ipv6ExtHeader`], [`Ipv6FragmentHeader`] | length walked by the caller | 8 bytes |
 //!
 //! Layers chain through the payload of the layer below:
 //!
@@ -30,16 +33,22 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod ipv6_ext;
+pub mod sll;
 pub mod tcp;
 pub mod udp;
+pub mod vlan;
 
 pub use ethernet::{EthernetHeader, EthernetHeaderView};
 pub use icmp::{IcmpHeader, IcmpHeaderView};
 pub use icmpv6::{Icmpv6Header, Icmpv6HeaderView};
 pub use ipv4::{Ipv4Header, Ipv4HeaderView};
 pub use ipv6::{Ipv6Header, Ipv6HeaderView};
+pub use ipv6_ext::{Ipv6ExtHeader, Ipv6ExtHeaderView, Ipv6FragmentHeader, Ipv6FragmentHeaderView};
+pub use sll::{Sll2Header, Sll2HeaderView, SllHeader, SllHeaderView};
 pub use tcp::{TcpHeader, TcpHeaderView};
 pub use udp::{UdpHeader, UdpHeaderView};
+pub use vlan::{VlanTag, VlanTagView};
 
 /// IANA protocol numbers (IPv4 `proto`, IPv6 `next_header`) the examples decode.
 pub mod ip_proto {
