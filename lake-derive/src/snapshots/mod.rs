@@ -1,7 +1,8 @@
 //! Expansion snapshots: each case expands a struct with the derive's own functions, formats
 //! the output with `rustfmt` and compares it with `src/snapshots/<case>.expected.rs`. A change
 //! in generated code is then a reviewed diff. Bless with `LAKE_BLESS=1 cargo test -p
-//! lake-derive`.
+//! lake-derive`. `tests/expansions_compile.rs` compiles those files as Rust and runs them, so a
+//! blessed snapshot is also known to build against lake.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
