@@ -126,9 +126,9 @@ fn no_generics(cx: &Ctxt, input: &Input<'_>, what: &str) {
     }
 }
 
-/// Packets: error on `repr(packed)` and on `repr(align(N))` (a packet has alignment 1), and
-/// unless the repr is exactly `C`-based: error on `repr(transparent)`, or on a missing
-/// `repr(C)` (the field order must be the wire order).
+/// Packets: error on `repr(packed)` and on `repr(align(N))` (a packet has alignment 1), on
+/// `repr(transparent)`, and otherwise on a missing `repr(C)` (the field order must be the wire
+/// order).
 fn packet_repr(cx: &Ctxt, input: &Input<'_>) {
     let r = &input.repr;
     if let Some(span) = r.packed {
@@ -350,7 +350,7 @@ fn value_rules(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-/// Packets, the field with `header_len(..)`: `scale` is at least 1; a named sub-field exists
+/// Packets, each field with `header_len(..)`: `scale` is at least 1; a named sub-field exists
 /// in this field's `bits(..)`; a field with `bits(..)` must name one; a field without must be
 /// an unsigned wire integer; and the field is not also the length field.
 fn header_len_rules(cx: &Ctxt, input: &Input<'_>) {
@@ -385,7 +385,7 @@ fn header_len_rules(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-/// Packets, the field with `length(..)`: it is an unsigned wire integer without `bits(..)`.
+/// Packets, each field with `length(..)`: it is an unsigned wire integer without `bits(..)`.
 fn length_rules(cx: &Ctxt, input: &Input<'_>) {
     for f in &input.fields {
         if f.attrs.length.is_some() {
