@@ -212,7 +212,7 @@ pub fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput, macro_name: &str) -> Option<
 
 impl Input<'_> {
     pub fn mode(&self) -> Mode {
-        self.attrs.mode()
+        self.attrs.mode
     }
 
     /// The struct's name without `r#`, for messages and generated names.

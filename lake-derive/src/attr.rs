@@ -43,17 +43,48 @@ fn set<T>(cx: &Ctxt, slot: &mut Option<Spanned<T>>, key: &str, span: Span, value
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// Which code the derive generates. One value rather than a `packet` flag and a `pool` flag, so
+/// a struct that is both cannot be represented: the parser reports the second mode key instead.
+#[derive(Clone, Copy, Debug, Default)]
 pub enum Mode {
+    /// No mode key: arena constructors (`new_in`, `try_new_in`, …).
+    #[default]
     Plain,
+    /// `#[lake(packet)]` or `#[lake::packet]`.
     Packet,
-    Pool,
+    /// `#[lake(pool)]`, with the key's span: `#[lake::packet]` reports the conflict there.
+    Pool(Span),
 }
+
+impl Mode {
+    /// The attribute key that selects this mode (`None` for plain structs).
+    fn key(self) -> Option<&'static str> {
+        match self {
+            Mode::Plain => None,
+            Mode::Packet => Some("packet"),
+            Mode::Pool(_) => Some("pool"),
+        }
+    }
+}
+
+/// Sets the mode once: a repeated key is a duplicate, a different one a conflict, each
+/// reported at the second key.
+fn set_mode(cx: &Ctxt, slot: &mut Mode, new: Mode, span: Span) {
+    match (slot.key(), new.key()) {
+        (None, _) => *slot = new,
+        (Some(old), Some(key)) if old == key => {
+            cx.error_at(span, format!("duplicate lake attribute `{key}`"));
+        }
+        (Some(_), _) => cx.error_at(span, MODE_CONFLICT),
+    }
+}
+
+const MODE_CONFLICT: &str =
+    "conflicting lake modes: a struct is a `packet` or a `pool` type, not both";
 
 #[derive(Default)]
 pub struct ContainerAttrs {
-    pub packet: Option<Spanned<()>>,
-    pub pool: Option<Spanned<()>>,
+    pub mode: Mode,
     pub zeroed: Option<Spanned<()>>,
     pub bytes: Option<Spanned<()>>,
     pub no_aliases: Option<Spanned<()>>,
@@ -62,11 +93,16 @@ pub struct ContainerAttrs {
 }
 
 impl ContainerAttrs {
-    pub fn mode(&self) -> Mode {
-        match (&self.packet, &self.pool) {
-            (Some(_), _) => Mode::Packet,
-            (None, Some(_)) => Mode::Pool,
-            (None, None) => Mode::Plain,
+    /// For `#[lake::packet]`, which is a packet whatever the keys say: a redundant
+    /// `#[lake(packet)]` is accepted, `#[lake(pool)]` is a conflict (reported at its key).
+    pub fn imply_packet(&mut self, cx: &Ctxt) {
+        match self.mode {
+            Mode::Packet => {}
+            Mode::Plain => self.mode = Mode::Packet,
+            Mode::Pool(span) => {
+                cx.error_at(span, MODE_CONFLICT);
+                self.mode = Mode::Packet;
+            }
         }
     }
 }
@@ -190,8 +226,8 @@ pub fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
             let span = meta.path.span();
             let key = key_name(&meta);
             match key.as_str() {
-                "packet" => set(cx, &mut out.packet, "packet", span, ()),
-                "pool" => set(cx, &mut out.pool, "pool", span, ()),
+                "packet" => set_mode(cx, &mut out.mode, Mode::Packet, span),
+                "pool" => set_mode(cx, &mut out.mode, Mode::Pool(span), span),
                 "zeroed" => set(cx, &mut out.zeroed, "zeroed", span, ()),
                 "bytes" => set(cx, &mut out.bytes, "bytes", span, ()),
                 "no_aliases" => set(cx, &mut out.no_aliases, "no_aliases", span, ()),

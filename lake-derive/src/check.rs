@@ -27,8 +27,9 @@ const VIEW_METHODS: &[&str] = &[
     "new_in",
 ];
 
+/// Runs every rule that applies to the input's mode. A struct that is both a packet and a pool
+/// cannot reach here: the parsed form holds one [`Mode`], and the parser reports the second key.
 pub fn check(cx: &Ctxt, input: &Input<'_>) {
-    modes_are_exclusive(cx, input);
     match input.mode() {
         Mode::Packet => {
             packet_repr(cx, input);
@@ -43,7 +44,7 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
             no_zeroed(cx, input, "packet");
             no_bytes(cx, input, "packet", "views already have `as_bytes()`");
         }
-        Mode::Pool => {
+        Mode::Pool(_) => {
             no_generics(cx, input, "pool handles");
             no_field_attrs(cx, input, "#[lake(pool)] structs");
             no_bytes(
@@ -65,15 +66,8 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-fn modes_are_exclusive(cx: &Ctxt, input: &Input<'_>) {
-    if let (Some(_), Some(pool)) = (&input.attrs.packet, &input.attrs.pool) {
-        cx.error_at(
-            pool.span,
-            "conflicting lake modes: a struct is a `packet` or a `pool` type, not both",
-        );
-    }
-}
-
+/// Error when `#[lake(bytes)]` is present: `what` types (packets, pools) have no `as_bytes`
+/// from the derive, `why` says what to use instead.
 fn no_bytes(cx: &Ctxt, input: &Input<'_>, what: &str, why: &str) {
     if let Some(b) = &input.attrs.bytes {
         cx.error_at(
@@ -83,6 +77,7 @@ fn no_bytes(cx: &Ctxt, input: &Input<'_>, what: &str, why: &str) {
     }
 }
 
+/// Error when `#[lake(zeroed)]` is present on a `what` type (packets: `new_in` already zeroes).
 fn no_zeroed(cx: &Ctxt, input: &Input<'_>, what: &str) {
     if let Some(z) = &input.attrs.zeroed {
         cx.error_at(
@@ -94,6 +89,7 @@ fn no_zeroed(cx: &Ctxt, input: &Input<'_>, what: &str) {
     }
 }
 
+/// Error for each packet-only container key present (`check`, `no_aliases`) on a non-packet.
 fn no_packet_only(cx: &Ctxt, input: &Input<'_>) {
     if let Some(c) = &input.attrs.check {
         cx.error_at(c.span, "`check` applies only to packets (#[lake::packet])");
@@ -106,6 +102,8 @@ fn no_packet_only(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Error for every field attribute (`length`, `bits`, `value`, `header_len`) on any field of
+/// a non-packet (`what` names the kind of struct).
 fn no_field_attrs(cx: &Ctxt, input: &Input<'_>, what: &str) {
     for f in &input.fields {
         for (key, span) in f.attrs.spans() {
@@ -117,6 +115,8 @@ fn no_field_attrs(cx: &Ctxt, input: &Input<'_>, what: &str) {
     }
 }
 
+/// Error when the struct has any generic parameter (lifetime, type or const); `what` names the
+/// kind of struct that cannot be generic.
 fn no_generics(cx: &Ctxt, input: &Input<'_>, what: &str) {
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
@@ -126,6 +126,9 @@ fn no_generics(cx: &Ctxt, input: &Input<'_>, what: &str) {
     }
 }
 
+/// Packets: error on `repr(packed)` and on `repr(align(N))` (a packet has alignment 1), on
+/// `repr(transparent)`, and otherwise on a missing `repr(C)` (the field order must be the wire
+/// order).
 fn packet_repr(cx: &Ctxt, input: &Input<'_>) {
     let r = &input.repr;
     if let Some(span) = r.packed {
@@ -144,6 +147,8 @@ fn packet_repr(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets: no generics, named fields only (the accessors are named after them), and at least
+/// one field.
 fn packet_shape(cx: &Ctxt, input: &Input<'_>) {
     no_generics(cx, input, "packets");
     match input.style {
@@ -159,6 +164,10 @@ fn packet_shape(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets: error on every field whose syntactic type is not bytes stored in the packet: a
+/// native multi-byte integer, float, `bool` or `char`; `usize`/`isize`; a reference, pointer,
+/// trait object, `impl Trait`, function pointer or tuple; a slice (a declared payload).
+/// Type aliases are not seen through here; zerocopy's bounds on the expansion catch them.
 fn packet_field_types(cx: &Ctxt, input: &Input<'_>) {
     for f in &input.fields {
         match &f.wire {
@@ -189,6 +198,8 @@ fn packet_field_types(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets: error when an accessor name (a field or a bit sub-field) is one of the views' own
+/// methods ([`VIEW_METHODS`]), or when two accessors share a name.
 fn packet_field_names(cx: &Ctxt, input: &Input<'_>) {
     let mut seen: HashMap<String, proc_macro2::Span> = HashMap::new();
     let mut claim = |name: String, span: proc_macro2::Span| {
@@ -214,6 +225,8 @@ fn packet_field_names(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets: at most one field carries `length(..)` and at most one `header_len(..)`; each
+/// extra one is reported.
 fn at_most_one(cx: &Ctxt, input: &Input<'_>) {
     let lengths: Vec<_> = input
         .fields
@@ -239,6 +252,8 @@ fn at_most_one(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Not a rule on its own: the width of `f` when it is an unsigned wire integer (`u8`,
+/// `be`/`le` `U16`/`U32`/`U64`), else an error saying `key` needs one, and `None`.
 fn uint_field(cx: &Ctxt, f: &crate::ast::Field<'_>, key: &str) -> Option<u32> {
     let bits = f.wire.uint_bits();
     if bits.is_none() {
@@ -250,6 +265,8 @@ fn uint_field(cx: &Ctxt, f: &crate::ast::Field<'_>, key: &str) -> Option<u32> {
     bits
 }
 
+/// Packets, each field with `bits(..)`: the field is an unsigned wire integer, no sub-field
+/// has width 0, and the widths sum to exactly the field's width.
 fn bits_rules(cx: &Ctxt, input: &Input<'_>) {
     for f in &input.fields {
         let Some(bits) = &f.attrs.bits else { continue };
@@ -272,6 +289,10 @@ fn bits_rules(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets, each field with a constant: `value = N` only on a field without `bits(..)`, of
+/// unsigned wire integer type, that is not the length field, with `N` fitting its width;
+/// `value(sub = N, ..)` only on a field with `bits(..)`, naming its sub-fields, each `N`
+/// fitting that sub-field's width.
 fn value_rules(cx: &Ctxt, input: &Input<'_>) {
     for f in &input.fields {
         let Some(value) = &f.attrs.value else {
@@ -329,6 +350,9 @@ fn value_rules(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets, each field with `header_len(..)`: `scale` is at least 1; a named sub-field exists
+/// in this field's `bits(..)`; a field with `bits(..)` must name one; a field without must be
+/// an unsigned wire integer; and the field is not also the length field.
 fn header_len_rules(cx: &Ctxt, input: &Input<'_>) {
     for f in &input.fields {
         let Some(hl) = &f.attrs.header_len else {
@@ -361,6 +385,7 @@ fn header_len_rules(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Packets, each field with `length(..)`: it is an unsigned wire integer without `bits(..)`.
 fn length_rules(cx: &Ctxt, input: &Input<'_>) {
     for f in &input.fields {
         if f.attrs.length.is_some() {

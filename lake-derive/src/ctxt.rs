@@ -6,8 +6,9 @@ use std::fmt::Display;
 
 use quote::ToTokens;
 
-/// Collects `syn::Error`s; [`Ctxt::check`] must be called before it is dropped.
-#[derive(Default)]
+/// Collects `syn::Error`s; [`Ctxt::check`] must be called before it is dropped. Built only by
+/// [`Ctxt::new`] (a derived `Default` would start in the checked state and panic on the first
+/// error it records).
 pub struct Ctxt {
     errors: RefCell<Option<Vec<syn::Error>>>,
 }

@@ -39,7 +39,7 @@ fn generate(ast: &ast::Input<'_>) -> TokenStream {
         Mode::Packet => packet::expand(ast),
         // Pools drop their values, so pool types may own resources: no arena constructors
         // (and no no-Drop check) here.
-        Mode::Pool => pool::expand(ast),
+        Mode::Pool(_) => pool::expand(ast),
     }
 }
 
@@ -64,12 +64,7 @@ pub(crate) fn packet_attribute(args: TokenStream, mut item: DeriveInput) -> Toke
     let ast = ast::parse(&cx, &item, "#[lake::packet]");
     let generated = match ast {
         Some(mut ast) => {
-            if ast.attrs.packet.is_none() {
-                ast.attrs.packet = Some(attr::Spanned {
-                    value: (),
-                    span: proc_macro2::Span::call_site(),
-                });
-            }
+            ast.attrs.imply_packet(&cx);
             check::check(&cx, &ast);
             let zc = zerocopy_derives(&ast.krate);
             (!cx.has_errors()).then(|| (zc, generate(&ast)))

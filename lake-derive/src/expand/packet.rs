@@ -96,7 +96,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
     quote! {
         #asserts
         #packet_impl
-        #[automatically_derived]
+        // (No `#[automatically_derived]`: rustc accepts it on trait impls only.)
         // A wire field named `len` gets a `len()` getter; an `is_empty` would mean nothing.
         #[allow(clippy::len_without_is_empty)]
         impl #ident {

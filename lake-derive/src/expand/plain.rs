@@ -111,7 +111,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 
     quote! {
         #no_drop_item
-        #[automatically_derived]
+        // (No `#[automatically_derived]`: rustc accepts it on trait impls only.)
         impl #impl_generics #ident #ty_generics #where_clause {
             #[doc = #new_doc]
             #[inline]

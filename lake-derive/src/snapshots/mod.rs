@@ -1,7 +1,8 @@
 //! Expansion snapshots: each case expands a struct with the derive's own functions, formats
 //! the output with `rustfmt` and compares it with `src/snapshots/<case>.expected.rs`. A change
 //! in generated code is then a reviewed diff. Bless with `LAKE_BLESS=1 cargo test -p
-//! lake-derive`.
+//! lake-derive`. `tests/expansions_compile.rs` compiles those files as Rust and runs them, so a
+//! blessed snapshot is also known to build against lake.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -175,4 +176,69 @@ fn errors_are_reported_together_and_the_item_is_kept_bare() {
     // only errors are ours.
     assert!(!out.contains("#[lake"), "{out}");
     assert!(!out.contains("zerocopy"), "{out}");
+}
+
+/// The `compile_error!` messages of an expansion, in order.
+fn errors(out: &TokenStream) -> Vec<String> {
+    let text = out.to_string();
+    text.split("compile_error !")
+        .skip(1)
+        .map(|rest| {
+            let start = rest.find('"').expect("message string") + 1;
+            let end = start + rest[start..].find('"').expect("closing quote");
+            rest[start..end].to_owned()
+        })
+        .collect()
+}
+
+const CONFLICT: &str = "conflicting lake modes: a struct is a `packet` or a `pool` type, not both";
+
+#[test]
+fn a_second_mode_key_is_a_conflict_in_either_order() {
+    for attr in [
+        quote!(#[lake(packet, pool)]),
+        quote!(#[lake(pool)] #[lake(packet)]),
+    ] {
+        let out = derive(quote! { #attr #[repr(C)] pub struct Hdr { pub a: u8 } });
+        assert_eq!(errors(&out), [CONFLICT], "{attr}");
+    }
+}
+
+#[test]
+fn a_repeated_mode_key_is_a_duplicate() {
+    let out = derive(quote! { #[lake(pool, pool)] pub struct Conn { fd: i32 } });
+    assert_eq!(errors(&out), ["duplicate lake attribute `pool`"]);
+}
+
+#[test]
+fn the_packet_attribute_accepts_a_redundant_packet_key_and_rejects_pool() {
+    let redundant = packet(quote! {
+        #[lake(packet)]
+        #[repr(C)]
+        pub struct Hdr { pub a: u8 }
+    });
+    assert!(errors(&redundant).is_empty(), "{redundant}");
+    assert!(redundant.to_string().contains("fn parse"), "{redundant}");
+    let pool = packet(quote! {
+        #[lake(pool)]
+        #[repr(C)]
+        pub struct Hdr { pub a: u8 }
+    });
+    assert_eq!(errors(&pool), [CONFLICT]);
+}
+
+#[test]
+fn a_pool_gets_the_pool_rules_not_the_packet_ones() {
+    // A packet rule (repr(C)) must not fire; the pool rules (no generics, no field attrs) do.
+    let out = derive(quote! {
+        #[lake(pool)]
+        pub struct Slot<T> { #[lake(length(total))] pub t: T }
+    });
+    assert_eq!(
+        errors(&out),
+        [
+            "generic pool handles are not supported by lake yet",
+            "`length` applies only to packet fields, not to #[lake(pool)] structs",
+        ]
+    );
 }

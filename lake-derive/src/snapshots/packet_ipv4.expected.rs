@@ -96,7 +96,6 @@ impl ::lake::wire::Packet for Ipv4 {
         ::lake::__private::core::result::Result::Ok(())
     }
 }
-#[automatically_derived]
 #[allow(clippy::len_without_is_empty)]
 impl Ipv4 {
     #[doc = "Reads `ver_ihl` (converted to the native integer type where it has a byte order)."]

@@ -63,7 +63,6 @@ impl ::lake::wire::Packet for UdpHeader {
         ::lake::__private::core::result::Result::Ok(())
     }
 }
-#[automatically_derived]
 #[allow(clippy::len_without_is_empty)]
 impl UdpHeader {
     #[doc = "Reads `src_port` (converted to the native integer type where it has a byte order)."]

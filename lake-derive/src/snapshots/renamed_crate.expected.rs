@@ -60,7 +60,6 @@ impl my::lake_dep::wire::Packet for Tag {
         my::lake_dep::__private::core::result::Result::Ok(())
     }
 }
-#[automatically_derived]
 #[allow(clippy::len_without_is_empty)]
 impl Tag {
     #[doc = "Reads `len` (converted to the native integer type where it has a byte order)."]
