@@ -1,4 +1,4 @@
-//! W4 (DESIGN.md §9): 1 000 live 64-byte objects; 100 000 × { remove a pseudo-random one,
+//! W4: 1 000 live 64-byte objects; 100 000 × { remove a pseudo-random one,
 //! insert a new one }. IDs `w4/<contender>`: lake `Pool`, slab, slotmap, sharded-slab,
 //! object-pool, `Box`.
 //!

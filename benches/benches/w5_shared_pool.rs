@@ -1,4 +1,4 @@
-//! W5 (DESIGN.md §9): 2 threads × 100 000 × { alloc a 64-byte object, read it, free it } on
+//! W5: 2 threads × 100 000 × { alloc a 64-byte object, read it, free it } on
 //! one shared pool. IDs `w5/<contender>`; one criterion iteration = both threads' 200 000
 //! cycles, from spawning the two scoped threads to joining them (spawn + join cost ~tens of
 //! µs, <2 % of an iteration; the same for every contender).
@@ -28,10 +28,9 @@
 //! before `SharedPool::claim` took page 0 inline and the state transitions worked on the raw
 //! word (145 → 92 instructions per guard cycle, `callgrind_w5`), the guard path was at 1.19–1.62 ms.
 //!
-//! A per-thread slot cache (a freed slot parked for its thread, taken back with one CAS
-//! instead of a claim and a release) was built on a branch and measured: no difference beyond
-//! criterion's noise, 5–13 % in a quieter two-thread loop, and a single-thread loop 14 %
-//! slower (figures from branch `w5-cache`); it was not merged (IMPLEMENTATION.md §5).
+//! Why `SharedPool` has no per-thread slot cache (a freed slot parked for its thread, taken
+//! back with one CAS instead of a claim and a release): measured, it made no difference beyond
+//! criterion's noise here and slowed a single-thread loop (IMPLEMENTATION.md §5).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -50,7 +50,7 @@
 //!   [`PoolStats::inserts`] / [`PoolStats::removes`] (`None` without it). Off by default:
 //!   each counter is one more store per allocation or insert, measurable in allocation-bound
 //!   loops. `len`, capacity and the high-water mark are exact either way.
-//! - `async` (implies `std`): [`SharedPool::acquire_async`] waits for a free slot of a full
+//! - `async` (implies `std`): `SharedPool::acquire_async` waits for a free slot of a full
 //!   fixed pool, with any executor (no runtime dependency; the waiter queue takes no lock).
 #![no_std]
 #![deny(missing_docs)]
@@ -67,6 +67,12 @@ mod math;
 pub mod pool;
 mod sync;
 pub mod wire;
+
+/// How each allocator works and why each `unsafe` block is sound: the repository's
+/// `IMPLEMENTATION.md`, compiled into the docs so that its links are checked with the code.
+#[cfg(any(doc, doctest))]
+#[doc = include_str!("../../IMPLEMENTATION.md")]
+pub mod implementation {}
 
 #[doc(hidden)]
 pub mod __private;

@@ -1,4 +1,4 @@
-//! **W7** (DESIGN.md §9): parse [`FRAMES`](frames::FRAMES) = 100 000 Ethernet II + IPv4 + UDP
+//! **W7**: parse [`FRAMES`](frames::FRAMES) = 100 000 Ethernet II + IPv4 + UDP
 //! frames and sum `ip.src (as u32) + udp.dst_port + udp.len` (wrapping `u64`).
 //!
 //! One *round* parses the whole corpus ([`frames::Frames::w7`]) once. Every contender does the

@@ -124,7 +124,7 @@ impl<'a> LakeView<'a> {
         self.inner.reset();
     }
 
-    /// The seed crate's name for [`reset`](LakeView::reset).
+    /// Another name for [`reset`](LakeView::reset), for code that speaks of clearing a view.
     ///
     /// ```
     /// let lake = lake::Lake::new();

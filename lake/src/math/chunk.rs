@@ -1,13 +1,20 @@
 //! Chunk sizing: how big the next chunk is, and whether a limit allows it.
 
 /// Every chunk starts at an address that is a multiple of this, and its size is one too.
+/// Sixteen is `max_align_t` on the common 64-bit targets (and `u128`'s alignment on x86-64),
+/// so the first allocation in a chunk rarely needs an alignment fix-up; larger alignments are
+/// handled by the bump itself.
 pub const CHUNK_ALIGN: usize = 16;
 
-/// Size of the first chunk of a growing lake created without a capacity.
+/// Size of the first chunk of a growing lake created without a capacity. Small on purpose: a
+/// lake made and dropped for one short request should not cost a page; doubling reaches any
+/// working size in a few chunks (no benchmark chose the value; W1–W3 presize their lakes).
 pub const DEFAULT_FIRST_CHUNK: usize = 512;
 
 /// Default growth cap: chunks double until they reach this size (a larger single request
-/// still gets a chunk of its own size).
+/// still gets a chunk of its own size). 4 MiB bounds the memory a lake can hold unused after
+/// one large burst while keeping the chunk count, and so the cold path, rare: a lake that
+/// grows to 1 GiB has about 260 chunks. A footprint choice, not a benchmark's.
 pub const DEFAULT_MAX_CHUNK: usize = 4 << 20;
 
 /// Largest chunk the global allocator can be asked for (`Layout` caps sizes at `isize::MAX`),

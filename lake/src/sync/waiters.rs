@@ -84,7 +84,7 @@
 //! `notify_all` every waiter has been woken, and they race for slots. Barging is allowed: the
 //! queue orders wake-ups, it does not reserve slots. A wake-up is delivered by whichever thread
 //! drains it, possibly a little after the release that caused it. A future that is woken and
-//! then leaked (`mem::forget`) keeps its wake-up, as it did with the old locked queue: leaking
+//! then leaked (`mem::forget`) keeps its wake-up: leaking
 //! is safe but not live.
 
 use alloc::collections::VecDeque;

@@ -1,6 +1,7 @@
 //! Shared lakes: [`SyncLake`] (a `Sync` arena with a lock-free CAS bump), [`LocalLake`] (a
-//! per-thread fast path taking slabs from a `SyncLake`) and [`LakeCache`] (warm lakes for
-//! tasks). All need the `std` feature (the slow paths take a `Mutex`).
+//! per-thread fast path taking slabs from a `SyncLake`), [`LakeCache`] (warm lakes for tasks)
+//! and [`GlobalLake`] (a `GlobalAlloc` serving a region of the process's allocations from a
+//! lake). All need the `std` feature (the slow paths take a `Mutex`).
 //!
 //! See IMPLEMENTATION.md §3 (repository root) for the layout, the CAS protocol and why each
 //! `unsafe` block is sound.
