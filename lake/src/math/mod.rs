@@ -11,3 +11,4 @@ pub mod bump;
 pub mod chunk;
 pub mod generation;
 pub mod keys;
+pub mod size_class;
