@@ -31,6 +31,9 @@
 //! ## Features
 //!
 //! - `std` (default): nothing yet beyond `alloc`; the core is `no_std` + `alloc`.
+//! - `bytes-arenas` (default; needs `std`): [`bytes`], byte arenas whose buffers freeze into
+//!   `bytes::Bytes` without a copy.
+//! - `async`: `allocate_async` on the byte arenas and `SharedPool::acquire_async`.
 #![no_std]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -39,6 +42,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(all(feature = "bytes-arenas", any(loom, target_has_atomic = "64")))]
+pub mod bytes;
 mod error;
 #[allow(clippy::module_inception)]
 mod lake;

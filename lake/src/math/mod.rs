@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bitmap;
+pub mod buddy;
 pub mod bump;
 pub mod chunk;
 pub mod generation;

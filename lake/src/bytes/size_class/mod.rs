@@ -1,0 +1,1 @@
+//! Size-class arena (in progress).
