@@ -52,6 +52,24 @@ pub const fn class_of(len: usize) -> Option<usize> {
     Some(((b - MIN_SHIFT) as usize) * 4 + q + 1)
 }
 
+/// The class that serves `len` bytes at alignment `align` (a power of two ≤ 4096): the
+/// smallest class `≥ max(len, align)` whose size is a multiple of `align`, so that its blocks,
+/// carved back to back from a page aligned to `align`, all are. `None` if there is none.
+#[inline]
+pub const fn class_for(len: usize, align: usize) -> Option<usize> {
+    let need = if len > align { len } else { align };
+    let Some(mut class) = class_of(need) else {
+        return None;
+    };
+    while class < CLASSES {
+        match class_size(class) {
+            Some(size) if size % align == 0 => return Some(class),
+            _ => class += 1,
+        }
+    }
+    None
+}
+
 /// The block size of class `class`; `None` for `class ≥ CLASSES`.
 #[inline]
 pub const fn class_size(class: usize) -> Option<usize> {
@@ -228,6 +246,17 @@ mod tests {
                 // At most a quarter wasted above the smallest class.
                 prop_assert!(len <= 64 || size - len < size / 4 + 1, "{} -> {}", len, size);
             }
+        }
+
+        /// `class_for` is the smallest aligned class that fits.
+        #[test]
+        fn class_for_is_the_smallest_aligned_fit(
+            len in 0usize..=(MAX_CLASS_SIZE + 16),
+            shift in 0u32..=12,
+        ) {
+            let align = 1usize << shift;
+            let naive = naive_sizes().iter().position(|&s| s >= len && s % align == 0);
+            prop_assert_eq!(class_for(len, align), naive);
         }
 
         /// Monotone: a longer request never gets a smaller class.
