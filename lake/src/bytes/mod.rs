@@ -70,6 +70,7 @@ pub use buddy::{BuddyArena, BuddyArenaBuilder};
 pub use buffer::Buffer;
 pub use error::ArenaError;
 pub use fixed::{FixedArena, FixedArenaBuilder};
+pub use size_class::{SizeClassArena, SizeClassArenaBuilder};
 pub use stats::ArenaStats;
 
 pub(crate) use region::{Region, Source};
