@@ -127,6 +127,9 @@ struct Inner {
 unsafe impl Sync for Inner {}
 // SAFETY: as above; nothing in `Inner` is tied to the thread that made it.
 unsafe impl Send for Inner {}
+// A panic never leaves a list half-updated where another call could see it: no user code runs
+// while a heap is held, and every list update completes before the call returns.
+impl core::panic::RefUnwindSafe for Inner {}
 
 /// A heap: the pages one thread carves blocks from.
 struct Heap {
@@ -163,7 +166,7 @@ pub struct SizeClassArenaBuilder {
 
 builder_options!(
     SizeClassArenaBuilder,
-    "lake::bytes::SizeClassArena::builder(1 << 20)",
+    "lake::bytes::SizeClassArena::builder(1 << 16)",
     "try_allocate(100)"
 );
 
@@ -388,6 +391,10 @@ impl SizeClassArena {
         let Some(offset) = sc::block_offset(page, inner.page_size, class, k) else {
             unreachable!("a page hands out only its own blocks");
         };
+        debug_assert_eq!(
+            sc::block_at(offset, inner.page_size, class),
+            Some((page, k))
+        );
         let block = Block {
             // SAFETY: `offset + size <= (page + 1) × page_size <= region length`.
             ptr: unsafe { inner.region.at(offset) },
@@ -501,7 +508,8 @@ impl Inner {
     #[inline(always)]
     fn links_of(&self, p: u32) -> &[UnsafeCell<u16>] {
         let per_page = self.page_size / sc::MIN_CLASS_SIZE;
-        let start = p as usize * per_page; // `p < pages`: checked by `link_table_len` in build
+        // `p < pages`, so this is inside the table (`link_table_len` was checked in `build`).
+        let start = sc::link_index(p, self.page_size, 0).unwrap_or(0);
         &self.links[start..start + per_page]
     }
 
