@@ -24,6 +24,7 @@
 #![deny(unsafe_code)]
 
 pub mod w4;
+pub mod w6;
 pub mod w7;
 
 use std::hint::black_box;
