@@ -234,7 +234,7 @@ impl BuddyArena {
     /// ```
     /// let arena = lake::bytes::BuddyArena::builder(1024, 64).build()?;
     /// assert_eq!(arena.allocate(1).capacity(), 64);
-    /// assert!(std::panic::catch_unwind(|| arena.allocate(4096)).is_err());
+    /// assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| arena.allocate(4096))).is_err());
     /// # Ok::<(), lake::bytes::ArenaError>(())
     /// ```
     #[inline]
@@ -373,7 +373,11 @@ impl Inner {
         let n = self.bases[order as usize + 1] - base;
         let start = hint % n;
         for k in 0..n {
-            let w = if start + k >= n { start + k - n } else { start + k };
+            let w = if start + k >= n {
+                start + k - n
+            } else {
+                start + k
+            };
             let word = &self.words[base + w];
             let mut cur = word.load(Ordering::Relaxed);
             while let Some(b) = math::lowest_free(cur) {

@@ -223,6 +223,14 @@ impl Buffer {
         }
     }
 
+    /// Shortens the written bytes to `len` (no effect if already shorter).
+    pub(crate) fn truncate(&mut self, new_len: usize) {
+        match &mut self.store {
+            Store::Arena { len, .. } => *len = new_len.min(*len),
+            Store::Heap(v) => v.truncate(new_len),
+        }
+    }
+
     /// Appends `n` zero bytes and returns them, mutably: room for a header to be filled in
     /// place. Under `InitPolicy::Zero` the block is zero already and nothing is written.
     ///
@@ -301,7 +309,9 @@ impl Buffer {
             return;
         }
         let len = self.len();
-        let needed = len.checked_add(more).expect("buffer length overflows usize");
+        let needed = len
+            .checked_add(more)
+            .expect("buffer length overflows usize");
         let mut v = Vec::with_capacity(needed.max(self.capacity().saturating_mul(2)));
         v.extend_from_slice(self.as_slice());
         let old = core::mem::replace(&mut self.store, Store::Heap(v));
@@ -454,11 +464,7 @@ unsafe impl BufMut for Buffer {
                 // SAFETY: `len + src.len() <= cap` (just checked); the block is ours and `src`
                 // cannot overlap it (we hold it exclusively, `src` is a shared borrow).
                 unsafe {
-                    core::ptr::copy_nonoverlapping(
-                        src.as_ptr(),
-                        ptr.as_ptr().add(*len),
-                        src.len(),
-                    )
+                    core::ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr().add(*len), src.len())
                 };
                 *len += src.len();
                 if *len > *init {

@@ -16,12 +16,14 @@
 use alloc::sync::Arc;
 use core::fmt;
 
-use super::{builder_options, ArenaError, ArenaStats, Backing, Block, Buffer, Counters, Options, Region};
+use super::{
+    builder_options, ArenaError, ArenaStats, Backing, Block, Buffer, Counters, Options, Region,
+};
 use crate::math::bump;
 use crate::sync::bitmap::{thread_hint, AtomicBitmap};
-use crate::sync::{AtomicUsize, Ordering};
 #[cfg(feature = "async")]
 use crate::sync::waiters::Waiters;
+use crate::sync::{AtomicUsize, Ordering};
 
 /// A byte arena of `slot_count` equal slots; every buffer is one slot.
 ///
@@ -203,7 +205,7 @@ impl FixedArena {
     /// ```
     /// let arena = lake::bytes::FixedArena::builder(64, 1).build()?;
     /// let _held = arena.allocate();
-    /// assert!(std::panic::catch_unwind(|| arena.allocate()).is_err());
+    /// assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| arena.allocate())).is_err());
     /// # Ok::<(), lake::bytes::ArenaError>(())
     /// ```
     #[inline]

@@ -50,10 +50,12 @@
 
 use core::ptr::NonNull;
 
+mod batch;
 mod buddy;
 mod buffer;
 mod error;
 mod fixed;
+mod packet;
 mod region;
 mod stats;
 
@@ -66,6 +68,7 @@ mod loom_models;
 
 #[cfg(feature = "async")]
 pub use asynch::AllocateAsync;
+pub use batch::Batch;
 pub use buddy::{BuddyArena, BuddyArenaBuilder};
 pub use buffer::Buffer;
 pub use error::ArenaError;

@@ -58,8 +58,7 @@ impl Region {
                 })?;
                 // SAFETY: `layout` has a non-zero size (`len > 0`).
                 let base = unsafe { heap::alloc(layout) };
-                let base =
-                    NonNull::new(base).ok_or(ArenaError::OutOfMemory { requested: len })?;
+                let base = NonNull::new(base).ok_or(ArenaError::OutOfMemory { requested: len })?;
                 Ok(Region {
                     base,
                     len,

@@ -216,7 +216,10 @@ mod tests {
     }
 
     fn op() -> impl Strategy<Value = Op> {
-        prop_oneof![(0usize..600).prop_map(Op::Alloc), any::<usize>().prop_map(Op::Free)]
+        prop_oneof![
+            (0usize..600).prop_map(Op::Alloc),
+            any::<usize>().prop_map(Op::Free)
+        ]
     }
 
     proptest! {
