@@ -2,6 +2,7 @@
 
 use super::page::Page;
 use super::*;
+use alloc::vec;
 use loom::sync::Arc as LoomArc;
 
 /// A page and its link table (4 blocks), shared by the model's threads.
@@ -52,7 +53,9 @@ fn loom_remote_pushes_and_a_collect_lose_no_block() {
         assert_eq!(early + late, 2);
         // SAFETY: owner.
         assert_eq!(unsafe { page.local() }.used, 1, "only block 3 is still out");
-        let mut got: Vec<u16> = (0..3).map(|_| unsafe { page.pop(links) }.unwrap()).collect();
+        let mut got: Vec<u16> = (0..3)
+            .map(|_| unsafe { page.pop(links) }.unwrap())
+            .collect();
         got.sort_unstable();
         assert_eq!(got, vec![blocks[0], blocks[1], blocks[2]]);
         // SAFETY: owner.
@@ -66,7 +69,10 @@ fn loom_remote_pushes_and_a_collect_lose_no_block() {
 #[test]
 fn loom_heap_handover_after_exit_and_remote_free() {
     loom::model(|| {
-        let arena = SizeClassArena::builder(1 << 16).max_threads(1).build().unwrap();
+        let arena = SizeClassArena::builder(1 << 16)
+            .max_threads(1)
+            .build()
+            .unwrap();
         let a2 = arena.clone();
         let buf = loom::thread::spawn(move || a2.try_allocate(40_000).unwrap())
             .join()

@@ -18,7 +18,7 @@
 //! ```
 //!
 //! **Heaps.** A thread's first allocation from an arena claims a free heap with one CAS on its
-//! `owner` (`0 → tag`, tag = the address of a thread-local, unique among live threads) and
+//! `owner` (`0 → tag`, tag = a number no other thread ever gets) and
 //! keeps it until the thread exits; a thread-local registry gives it back then (store `0`,
 //! Release). Only the owner touches the heap's page lists and its pages' local state, so they
 //! are plain memory. When every heap is taken, a thread borrows one per call (CAS `0 →
@@ -58,16 +58,16 @@ use super::{
 use crate::math::size_class::{self as sc, CLASSES, NO_BLOCK};
 use crate::sync::bitmap::{thread_hint, AtomicBitmap};
 use crate::sync::cell::UnsafeCell;
-use crate::sync::{AtomicUsize, Ordering};
 #[cfg(feature = "async")]
 use crate::sync::waiters::Waiters;
+use crate::sync::{AtomicUsize, Ordering};
 
 /// Default page size: one block of the largest class.
 const DEFAULT_PAGE_SIZE: usize = sc::MIN_PAGE_SIZE;
 /// Default number of heaps threads can own.
 const DEFAULT_MAX_THREADS: usize = 64;
 /// `Heap::owner` of a heap held for one call by a thread that owns no heap (or by a sweep).
-/// Never a thread tag (those are addresses of a `u8` thread-local, and never 1 or 2).
+/// Never a thread tag (`my_tag` hands out 3, 4, …).
 const BORROWED: usize = 1;
 /// The tag of a thread whose thread-locals are gone (it is exiting): matches no owner.
 const NO_TAG: usize = 2;
@@ -734,30 +734,44 @@ impl Backing for Inner {
 
 // ---- threads: tags, the registry of owned heaps, giving them back on exit -----------------
 
-#[cfg(not(loom))]
-use std::thread::yield_now;
 #[cfg(loom)]
 use loom::thread::yield_now;
+#[cfg(not(loom))]
+use std::thread::yield_now;
 
 #[cfg(not(loom))]
 std::thread_local! {
-    /// Its address is this thread's tag (unique among live threads).
-    static TAG: u8 = const { 0 };
+    /// This thread's tag, once it has one (0 before).
+    static TAG: Cell<usize> = const { Cell::new(0) };
     static REGISTRY: Registry = const {
         Registry { cached: Cell::new((0, 0)), held: RefCell::new(Vec::new()) }
     };
 }
 #[cfg(loom)]
 loom::thread_local! {
-    static TAG: u8 = 0;
+    static TAG: Cell<usize> = Cell::new(0);
     static REGISTRY: Registry = Registry { cached: Cell::new((0, 0)), held: RefCell::new(Vec::new()) };
 }
 
 /// This thread's tag, or `NO_TAG` while its thread-locals are being destroyed.
+///
+/// Tags come from a global counter and are never reused (an address-based identity could be
+/// taken by a thread started after another exits, which would then see itself as the owner of
+/// a heap the first thread had not given back yet; the loom model found this).
 #[inline(always)]
 fn my_tag() -> usize {
-    TAG.try_with(|t| t as *const u8 as usize)
-        .unwrap_or(NO_TAG)
+    /// The next tag; 0, `BORROWED` and `NO_TAG` are never tags.
+    static NEXT_TAG: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(3);
+    TAG.try_with(|t| {
+        let tag = t.get();
+        if tag != 0 {
+            return tag;
+        }
+        let tag = NEXT_TAG.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        t.set(tag);
+        tag
+    })
+    .unwrap_or(NO_TAG)
 }
 
 /// The heaps this thread owns, given back when it exits.

@@ -9,7 +9,10 @@ fn a_page_hands_out_every_block_once_then_takes_them_back() {
     let cap = arena.capacity_for(4000).unwrap();
     assert_eq!(cap, 4096);
     let bufs: Vec<Buffer> = (0..16).map(|_| arena.try_allocate(4000).unwrap()).collect();
-    let mut starts: Vec<usize> = bufs.iter().map(|b| b.as_slice().as_ptr() as usize).collect();
+    let mut starts: Vec<usize> = bufs
+        .iter()
+        .map(|b| b.as_slice().as_ptr() as usize)
+        .collect();
     starts.sort_unstable();
     starts.dedup();
     assert_eq!(starts.len(), 16, "16 distinct blocks");
@@ -35,7 +38,10 @@ fn remote_frees_are_collected_by_the_owner() {
 
 #[test]
 fn a_thread_gives_its_heap_back_when_it_exits() {
-    let arena = SizeClassArena::builder(1 << 16).max_threads(1).build().unwrap();
+    let arena = SizeClassArena::builder(1 << 16)
+        .max_threads(1)
+        .build()
+        .unwrap();
     let a2 = arena.clone();
     // The other thread takes the only heap (and the only page) and exits holding a block.
     let buf = std::thread::spawn(move || a2.try_allocate(100).unwrap())
@@ -43,6 +49,6 @@ fn a_thread_gives_its_heap_back_when_it_exits() {
         .unwrap();
     assert_eq!(arena.inner.heaps[0].owner.load(Ordering::Relaxed), 0);
     drop(buf); // remote free onto the abandoned heap's page
-    // This thread owns the heap now; its sweep finds the page empty and gives it back.
+               // This thread owns the heap now; its sweep finds the page empty and gives it back.
     assert_eq!(arena.try_allocate(65536).unwrap().capacity(), 65536);
 }
