@@ -15,7 +15,7 @@ use lake::bytes::{ArenaError, Buffer, BuddyArena, FixedArena, SizeClassArena};
 /// Producer threads (each with its own consumer).
 const PRODUCERS: usize = if cfg!(miri) { 2 } else { 4 };
 /// Buffers per producer.
-const PER_PRODUCER: usize = if cfg!(miri) { 12 } else { 20_000 };
+const PER_PRODUCER: usize = if cfg!(miri) { 12 } else { 5_000 };
 /// Region of the variable-size arenas.
 const REGION: usize = if cfg!(miri) { 1 << 20 } else { 4 << 20 };
 /// Buffers in flight per channel.
@@ -80,9 +80,8 @@ fn stress(alloc: impl Fn(usize) -> Result<Buffer, ArenaError> + Sync, max_len: u
                             }
                         };
                         assert!(buf.capacity() >= len);
-                        for i in 0..len {
-                            buf.put_u8(pattern(seq, i));
-                        }
+                        let bytes: Vec<u8> = (0..len).map(|i| pattern(seq, i)).collect();
+                        buf.put_slice(&bytes);
                         tx.send((seq, buf.freeze())).expect("the consumer is alive");
                     }
                 })

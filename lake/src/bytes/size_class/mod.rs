@@ -105,6 +105,10 @@ struct Inner {
     id: u64,
     region: Region,
     page_size: usize,
+    /// `log2(page_size)`.
+    page_shift: u32,
+    /// `math::size_class::class_size` of every class, precomputed for the fast path.
+    class_sizes: [u32; CLASSES],
     pages: Box<[Page]>,
     free_pages: AtomicBitmap,
     /// One `u16` per 64 B of region: the free-list links (`math::size_class::link_index`).
@@ -264,6 +268,8 @@ impl SizeClassArenaBuilder {
                 id,
                 region,
                 page_size: self.page_size,
+                page_shift: self.page_size.trailing_zeros(),
+                class_sizes: core::array::from_fn(|c| sc::class_size(c).unwrap_or(0) as u32),
                 pages: (0..pages).map(|_| Page::new()).collect(),
                 free_pages: AtomicBitmap::new(pages),
                 links: (0..links).map(|_| UnsafeCell::new(NO_BLOCK)).collect(),
@@ -363,7 +369,14 @@ impl SizeClassArena {
         if inner.closed.load(Ordering::SeqCst) != 0 {
             return Err(ArenaError::Closed);
         }
-        let Some(class) = sc::class_for(len, inner.options.align) else {
+        // Every class is a multiple of `CLASS_ALIGN`: for alignments up to it, the plain
+        // smallest fit is aligned (no search).
+        let class = if inner.options.align <= sc::CLASS_ALIGN {
+            sc::class_of(len)
+        } else {
+            sc::class_for(len, inner.options.align)
+        };
+        let Some(class) = class else {
             return Err(ArenaError::TooLarge {
                 requested: len,
                 max: sc::MAX_CLASS_SIZE,
@@ -386,11 +399,12 @@ impl SizeClassArena {
                 largest_free: inner.largest_free(),
             });
         };
-        let size = sc::class_size(class).unwrap_or(0);
+        let size = inner.class_sizes[class] as usize;
         inner.counters.allocated(size);
-        let Some(offset) = sc::block_offset(page, inner.page_size, class, k) else {
-            unreachable!("a page hands out only its own blocks");
-        };
+        // `page < pages` and `k < page_size / size`, so this is `sc::block_offset` without its
+        // checks: it cannot overflow (the region's length fits) and stays inside page `page`.
+        let offset = ((page as usize) << inner.page_shift) + k as usize * size;
+        debug_assert_eq!(sc::block_offset(page, inner.page_size, class, k), Some(offset));
         debug_assert_eq!(
             sc::block_at(offset, inner.page_size, class),
             Some((page, k))
@@ -507,10 +521,12 @@ impl Inner {
     /// Page `p`'s link table.
     #[inline(always)]
     fn links_of(&self, p: u32) -> &[UnsafeCell<u16>] {
-        let per_page = self.page_size / sc::MIN_CLASS_SIZE;
-        // `p < pages`, so this is inside the table (`link_table_len` was checked in `build`).
-        let start = sc::link_index(p, self.page_size, 0).unwrap_or(0);
-        &self.links[start..start + per_page]
+        // `sc::link_index(p, page_size, 0)` with shifts (both sizes are powers of two); `p <
+        // pages`, so the range is inside the table (`link_table_len` was checked in `build`).
+        let shift = self.page_shift - sc::MIN_CLASS_SIZE.trailing_zeros();
+        let start = (p as usize) << shift;
+        debug_assert_eq!(sc::link_index(p, self.page_size, 0), Some(start));
+        &self.links[start..start + (1 << shift)]
     }
 
     /// 64 KiB while a page is free, else 0.
@@ -577,7 +593,7 @@ impl Inner {
             let page = &self.pages[p as usize];
             unsafe { page.collect(self.links_of(p)) };
             if unsafe { page.local() }.has_free() {
-                cp.current = p;
+                unsafe { self.make_current(cp, p) };
                 return unsafe { page.pop(self.links_of(p)) }.map(|k| (p, k));
             }
         }
@@ -589,7 +605,7 @@ impl Inner {
                 unsafe { page.start(h, class as u8, blocks) };
                 let cp = &mut classes[class];
                 cp.held.push(p);
-                cp.current = p;
+                unsafe { self.make_current(cp, p) };
                 return unsafe { page.pop(self.links_of(p)) }.map(|k| (p, k));
             }
             if attempt == 0 && !unsafe { self.sweep_all(h, classes) } {
@@ -597,6 +613,21 @@ impl Inner {
             }
         }
         None
+    }
+
+    /// Makes `p` the current page of `cp`'s class.
+    ///
+    /// # Safety
+    ///
+    /// The calling thread holds the heap whose lists `cp` is part of, and `cp` holds `p`.
+    unsafe fn make_current(&self, cp: &mut ClassPages, p: u32) {
+        if cp.current != NO_PAGE {
+            // SAFETY: the heap (ours) holds its current page.
+            unsafe { self.pages[cp.current as usize].set_current(false) };
+        }
+        cp.current = p;
+        // SAFETY: as above.
+        unsafe { self.pages[p as usize].set_current(true) };
     }
 
     /// Gives back every fully free page of heap `h` and of every unowned heap; returns whether
@@ -705,17 +736,14 @@ impl Backing for Inner {
             // page with a block out is never given back).
             // SAFETY: we own heap `h`, which holds `p`; `k` is a block of it, freed once.
             unsafe {
-                let used = page.push_local(self.links_of(p), k);
-                if used == 0 {
+                if page.push_local(self.links_of(p), k) {
+                    // Empty and not the class's current page: back to the bitmap.
                     self.with_heap(h, |classes| {
-                        let class = page.local().class as usize;
-                        let cp = &mut classes[class];
-                        if cp.current != p {
-                            if let Some(i) = cp.held.iter().position(|&q| q == p) {
-                                cp.held.swap_remove(i);
-                            }
-                            self.give_back(p);
+                        let cp = &mut classes[page.local().class as usize];
+                        if let Some(i) = cp.held.iter().position(|&q| q == p) {
+                            cp.held.swap_remove(i);
                         }
+                        self.give_back(p);
                     });
                 }
             }

@@ -44,6 +44,9 @@ pub(super) struct Local {
     pub(super) blocks: u16,
     /// Blocks handed out and not back on the local list.
     pub(super) used: u16,
+    /// Whether the page is its class's current page in its heap (the owner's free path reads
+    /// this instead of the heap's lists; a current page is kept even when empty).
+    pub(super) current: bool,
 }
 
 impl Local {
@@ -53,6 +56,7 @@ impl Local {
         bump: 0,
         blocks: 0,
         used: 0,
+        current: false,
     };
 
     /// Whether a block can be popped without collecting remote frees.
@@ -143,9 +147,21 @@ impl Page {
                     bump: 0,
                     blocks,
                     used: 0,
+                    current: false,
                 }
             })
         }
+    }
+
+    /// Marks the page as its class's current page, or not.
+    ///
+    /// # Safety
+    ///
+    /// As [`Page::local`].
+    #[inline]
+    pub(super) unsafe fn set_current(&self, current: bool) {
+        // SAFETY: caller.
+        unsafe { self.with_local(|l| l.current = current) }
     }
 
     /// Takes a free block: the local list first, then the uncarved tail. No atomics.
@@ -175,21 +191,21 @@ impl Page {
         }
     }
 
-    /// Puts block `k` back on the local list (a free by the owner). No atomics. Returns the
-    /// blocks still in use.
+    /// Puts block `k` back on the local list (a free by the owner). No atomics. Returns whether
+    /// the page is now empty and not its class's current page (then it should go back).
     ///
     /// # Safety
     ///
     /// As [`Page::pop`]; `k` was handed out by this page and is freed once.
     #[inline(always)]
-    pub(super) unsafe fn push_local(&self, links: &[UnsafeCell<u16>], k: u16) -> u16 {
+    pub(super) unsafe fn push_local(&self, links: &[UnsafeCell<u16>], k: u16) -> bool {
         // SAFETY: caller.
         unsafe {
             self.with_local(|l| {
                 set_link(links, k, l.free);
                 l.free = k;
                 l.used -= 1;
-                l.used
+                l.used == 0 && !l.current
             })
         }
     }
