@@ -6,6 +6,26 @@ use bytes::{BufMut, Bytes};
 use lake::bytes::{ArenaError, BuddyArena, Buffer};
 use proptest::prelude::*;
 
+/// Memory for a caller-supplied region, as `&'static mut`, and the pointer that frees it.
+struct Static(*mut [u8]);
+
+impl Static {
+    fn new(len: usize) -> (Static, &'static mut [u8]) {
+        let raw = Box::into_raw(vec![0u8; len].into_boxed_slice());
+        // SAFETY: `raw` is a fresh, unique allocation; the reference is the only access to it
+        // until `Static::drop`, which runs after the arena using it is gone (see the callers).
+        (Static(raw), unsafe { &mut *raw })
+    }
+}
+
+impl Drop for Static {
+    fn drop(&mut self) {
+        // SAFETY: from `Box::into_raw` in `new`; every arena built over it (and its buffers)
+        // was dropped before this (declared after the `Static`, dropped first).
+        unsafe { drop(Box::from_raw(self.0)) }
+    }
+}
+
 fn cases(n: u32) -> u32 {
     if cfg!(miri) {
         4
@@ -52,7 +72,11 @@ impl Live {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(200), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: cases(200),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     /// Against a reference allocator (a byte-occupancy map of the region): every block is
     /// the smallest power of two ≥ max(len, min_block), aligned to its size, inside the
@@ -198,12 +222,12 @@ fn geometry_errors_are_typed() {
             "{region} {min} {align}: {r:?}"
         );
     }
-    let memory: &'static mut [u8] = Box::leak(vec![0u8; 1000].into_boxed_slice());
+    let (_owner, memory) = Static::new(1000);
     assert!(BuddyArena::builder(1024, 64)
         .region(memory)
         .build()
         .is_err());
-    let memory: &'static mut [u8] = Box::leak(vec![0u8; 2048].into_boxed_slice());
+    let (_owner2, memory) = Static::new(2048);
     let arena = BuddyArena::builder(1024, 64)
         .align(64)
         .region(memory)

@@ -7,6 +7,26 @@ use bytes::{BufMut, Bytes};
 use lake::bytes::{ArenaError, FixedArena, InitPolicy};
 use proptest::prelude::*;
 
+/// Memory for a caller-supplied region, as `&'static mut`, and the pointer that frees it.
+struct Static(*mut [u8]);
+
+impl Static {
+    fn new(len: usize) -> (Static, &'static mut [u8]) {
+        let raw = Box::into_raw(vec![0u8; len].into_boxed_slice());
+        // SAFETY: `raw` is a fresh, unique allocation; the reference is the only access to it
+        // until `Static::drop`, which runs after the arena using it is gone (see the callers).
+        (Static(raw), unsafe { &mut *raw })
+    }
+}
+
+impl Drop for Static {
+    fn drop(&mut self) {
+        // SAFETY: from `Box::into_raw` in `new`; every arena built over it (and its buffers)
+        // was dropped before this (declared after the `Static`, dropped first).
+        unsafe { drop(Box::from_raw(self.0)) }
+    }
+}
+
 fn cases(n: u32) -> u32 {
     if cfg!(miri) {
         4
@@ -50,7 +70,11 @@ impl Held {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(200), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: cases(200),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     /// Against a reference allocator (a set of free slot addresses): an allocation succeeds
     /// iff a slot is free, never hands out a held slot, every buffer keeps its bytes (each is
@@ -169,7 +193,7 @@ fn alignment_and_stride() {
 
 #[test]
 fn static_region_is_used_and_aligned() {
-    let memory: &'static mut [u8] = Box::leak(vec![0u8; 1100].into_boxed_slice());
+    let (_owner, memory) = Static::new(1100);
     let (lo, hi) = (memory.as_ptr() as usize, memory.as_ptr() as usize + 1100);
     let arena = FixedArena::builder(100, 8)
         .align(64)
@@ -183,7 +207,7 @@ fn static_region_is_used_and_aligned() {
         assert_eq!(a % 64, 0);
     }
     // Too small: 10 slots of 100 bytes, 8-aligned, need 10 × 104 bytes.
-    let memory: &'static mut [u8] = Box::leak(vec![0u8; 999].into_boxed_slice());
+    let (_owner2, memory) = Static::new(999);
     assert!(matches!(
         FixedArena::builder(100, 10).region(memory).build(),
         Err(ArenaError::InvalidGeometry { .. })

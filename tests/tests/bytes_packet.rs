@@ -1,6 +1,8 @@
 //! `#[lake::packet]` headers built straight into arena buffers and frozen without a copy,
 //! through the same build path as `Lake::packet`.
 
+#![allow(missing_debug_implementations)] // the packet structs are plain test headers
+
 use bytes::BufMut;
 use lake::be::U16;
 use lake::bytes::{Batch, FixedArena};

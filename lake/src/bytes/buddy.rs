@@ -18,19 +18,20 @@
 //! claimed at order `j > k` is split: for each order from `j - 1` down to `k`, the upper half
 //! is made free (`fetch_or`) and the lower half kept.
 //!
-//! **Free** block `i` of order `k`: `fetch_or` its bit. The returned word says whether the
-//! buddy's bit was set at that instant. If not, stop: the buddy is held, and when it is freed
-//! its own `fetch_or` will see *our* bit (the two RMWs on one word are totally ordered, so
-//! exactly the later of two concurrent frees of buddies sees the other: a merge can never be
-//! lost, the bug of a check-then-set protocol where both frees read "buddy busy" and then
-//! both set their bit). If the buddy was free, take the pair: CAS the word from "both bits
-//! set" to "both clear" (retrying only while both stay set). If that succeeds, this thread
-//! holds the parent and frees it one order up (same step). If a bit was cleared meanwhile, an
-//! allocator claimed one of the two: that block is held, and its own free will merge.
+//! **Free** block `i` of order `k`: one CAS on the pair's word decides, from the pair's
+//! current bits. If the buddy's bit is set, the CAS clears it (the buddy leaves the order and
+//! this thread holds the parent, which it frees one order up, the same step); if not, the CAS
+//! sets our bit and the free is done. Two frees of buddies are CASes on one word, so they
+//! succeed one after the other, and the second one's expected value holds the first one's
+//! bit: it merges. A merge can never be lost — the bug of a check-then-set protocol ("claim
+//! the buddy if free, else publish my bit" as two RMWs), where both frees can find the other
+//! not yet published and then both publish. An allocator's claim of the buddy between the
+//! load and the CAS makes the CAS fail and the decision is made again: the buddy is held now,
+//! so we publish, and its own free will merge.
 //!
-//! Orderings: claims are Acquire, frees Release (a buffer's writes happen before the next
-//! owner's claim), the pair CAS is AcqRel (it continues both frees' release sequences into
-//! the parent's bit).
+//! Orderings: claims are Acquire, split halves are published with Release, and the free's
+//! CAS is AcqRel (it publishes our writes with our bit and, when merging, acquires the
+//! buddy's freer's writes before the parent is handed on).
 //!
 //! Progress: every step is a bounded scan or a CAS loop that fails only when another thread's
 //! RMW on the same word succeeded. A `try_allocate` racing a free can report
@@ -48,6 +49,7 @@ use core::fmt;
 use super::{
     builder_options, ArenaError, ArenaStats, Backing, Block, Buffer, Counters, Options, Region,
 };
+use crate::math::bitmap;
 use crate::math::buddy as math;
 use crate::sync::bitmap::thread_hint;
 #[cfg(feature = "async")]
@@ -371,7 +373,8 @@ impl Inner {
     fn claim_at(&self, order: u32, hint: usize) -> Option<usize> {
         let base = self.bases[order as usize];
         let n = self.bases[order as usize + 1] - base;
-        let start = hint % n;
+        // A start word from the hint without a division (one per order per allocation).
+        let start = bitmap::wrap_hint(hint, bitmap::hint_mask(n), n);
         for k in 0..n {
             let w = if start + k >= n {
                 start + k - n
@@ -404,37 +407,39 @@ impl Inner {
 
     /// Frees block `index` of `order`, merging with free buddies up the tree.
     fn free(&self, mut order: u32, mut index: usize) {
+        let mut merges = 0;
         loop {
             let (word, b) = self.word(order, index);
             let mine = math::bit(b);
-            // The one RMW that decides: whichever of two buddies' frees comes second in this
-            // word's modification order sees the other's bit.
-            let prev = word.fetch_or(mine, Ordering::AcqRel);
-            debug_assert_eq!(prev & mine, 0, "block freed twice");
-            if order == self.top || prev & math::bit(math::buddy_bit(b)) == 0 {
-                return;
-            }
-            let pair = math::pair_mask(b);
-            let mut cur = prev | mine;
-            loop {
-                if cur & pair != pair {
-                    // An allocator claimed one of the two: it is held, and its free merges.
-                    return;
-                }
-                match word.compare_exchange_weak(
-                    cur,
-                    cur & !pair,
-                    Ordering::AcqRel,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => break,
+            let buddy = math::bit(math::buddy_bit(b));
+            let mut cur = word.load(Ordering::Relaxed);
+            // One successful CAS decides, on the pair's current bits: if the buddy is free,
+            // take both (the pair leaves this order, we hold the parent); if not, publish our
+            // bit. Of two frees of buddies, whichever CAS succeeds second was made against
+            // the word holding the other's bit, so it merges: no merge is lost. A CAS fails
+            // only because another RMW on the word succeeded (lock-free).
+            let merged = loop {
+                debug_assert_eq!(cur & mine, 0, "block freed twice");
+                let (next, merge) = if order != self.top && cur & buddy != 0 {
+                    (cur & !buddy, true)
+                } else {
+                    (cur | mine, false)
+                };
+                // AcqRel: Release publishes our block's writes with its bit; Acquire takes
+                // over the buddy's (its freer's writes happen before the parent is reused).
+                match word.compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Relaxed) {
+                    Ok(_) => break merge,
                     Err(now) => cur = now,
                 }
+            };
+            if !merged {
+                break;
             }
-            self.counters.coalesced();
+            merges += 1;
             order += 1;
             index = math::parent(index);
         }
+        self.counters.coalesced(merges);
     }
 
     /// The largest block free now (a snapshot): the highest order with a set bit.

@@ -79,7 +79,11 @@ impl Counters {
         // The high-water mark is the maximum over the values the live counter takes in its
         // modification order, so it is exact however the updates interleave.
         let live = self.live.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        self.high_water.fetch_max(live, Ordering::Relaxed);
+        // The mark only grows, so a load that already shows `live` or more means the
+        // `fetch_max` (a CAS loop) would change nothing.
+        if live > self.high_water.load(Ordering::Relaxed) {
+            self.high_water.fetch_max(live, Ordering::Relaxed);
+        }
     }
 
     /// A block of `bytes` came back (called before the block becomes claimable again, so the
@@ -109,10 +113,12 @@ impl Counters {
         }
     }
 
-    /// A pair of buddies merged.
+    /// `n` pairs of buddies merged.
     #[inline]
-    pub(crate) fn coalesced(&self) {
-        self.coalesces.fetch_add(1, Ordering::Relaxed);
+    pub(crate) fn coalesced(&self, n: u64) {
+        if n != 0 {
+            self.coalesces.fetch_add(n, Ordering::Relaxed);
+        }
     }
 
     /// The counting fields; `largest_free_block` and `capacity` are the arena's to fill.
