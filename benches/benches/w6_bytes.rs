@@ -31,7 +31,11 @@ fn w6_bytes(c: &mut Criterion) {
                 let contender = state.get_or_insert_with(|| {
                     let c = Contender::new(name).expect("a known contender");
                     for _ in 0..3 {
-                        assert_eq!(c.round(workload, &payload, &mixed), Some(want), "{workload}/{name}");
+                        assert_eq!(
+                            c.round(workload, &payload, &mixed),
+                            Some(want),
+                            "{workload}/{name}"
+                        );
                     }
                     c
                 });

@@ -250,7 +250,8 @@ pub fn w6x_round<A: ByteArena>(arena: &A, payload: &[u8]) -> u64 {
                 buf.put_slice(&payload[..WRITE]);
                 batch.push(A::freeze(black_box(buf)));
             }
-            tx.send(batch).expect("the consumer runs until the channel closes");
+            tx.send(batch)
+                .expect("the consumer runs until the channel closes");
         }
         drop(tx);
         consumer.join().expect("the consumer does not panic")

@@ -35,7 +35,10 @@ pub async fn serve(listener: TcpListener, arena: FixedArena, connections: usize)
 /// Echoes one connection.
 async fn echo(mut socket: TcpStream, arena: FixedArena) -> io::Result<()> {
     loop {
-        let mut buf = arena.allocate_async().await.map_err(|e: ArenaError| io::Error::other(e))?;
+        let mut buf = arena
+            .allocate_async()
+            .await
+            .map_err(|e: ArenaError| io::Error::other(e))?;
         // `Buffer` is a `bytes::BufMut`: tokio reads straight into the arena slot.
         if socket.read_buf(&mut buf).await? == 0 {
             return Ok(()); // the client closed; dropping `buf` frees the slot
@@ -57,7 +60,9 @@ pub async fn client(addr: std::net::SocketAddr, id: usize, messages: usize) -> i
         socket.write_all(&msg).await?;
         socket.read_exact(&mut back[..len]).await?;
         if back[..len] != msg[..] {
-            return Err(io::Error::other(format!("client {id}, message {m}: echo differs")));
+            return Err(io::Error::other(format!(
+                "client {id}, message {m}: echo differs"
+            )));
         }
         echoed += len as u64;
     }
@@ -67,7 +72,9 @@ pub async fn client(addr: std::net::SocketAddr, id: usize, messages: usize) -> i
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 #[allow(dead_code)] // the integration test includes this file for `serve` and `client`
 async fn main() -> io::Result<()> {
-    let arena = FixedArena::builder(SLOT, 64).build().map_err(io::Error::other)?;
+    let arena = FixedArena::builder(SLOT, 64)
+        .build()
+        .map_err(io::Error::other)?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     println!("echo server on {addr}");

@@ -15,7 +15,9 @@ async fn echoes_every_byte_and_returns_every_slot() {
     const MESSAGES: usize = 40;
     // Fewer slots than clients: readers wait in `allocate_async` for slots to come back.
     let slots = 8;
-    let arena = FixedArena::builder(bytes_echo::SLOT, slots).build().unwrap();
+    let arena = FixedArena::builder(bytes_echo::SLOT, slots)
+        .build()
+        .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(bytes_echo::serve(listener, arena.clone(), CLIENTS));

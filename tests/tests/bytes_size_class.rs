@@ -59,6 +59,7 @@ impl Live {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: if cfg!(miri) { 4 } else { 96 },
+        failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
@@ -139,12 +140,27 @@ proptest! {
 fn geometry_errors_are_typed() {
     for (builder, what) in [
         (SizeClassArena::builder(1000), "region below one page"),
-        (SizeClassArena::builder(1 << 20).page_size(3 << 16), "page not a power of two"),
-        (SizeClassArena::builder(1 << 24).page_size(4 << 20), "page above 2 MiB"),
-        (SizeClassArena::builder(1 << 20).page_size(1 << 12), "page below 64 KiB"),
+        (
+            SizeClassArena::builder(1 << 20).page_size(3 << 16),
+            "page not a power of two",
+        ),
+        (
+            SizeClassArena::builder(1 << 24).page_size(4 << 20),
+            "page above 2 MiB",
+        ),
+        (
+            SizeClassArena::builder(1 << 20).page_size(1 << 12),
+            "page below 64 KiB",
+        ),
         (SizeClassArena::builder(1 << 20).max_threads(0), "no heaps"),
-        (SizeClassArena::builder(1 << 20).align(3), "alignment not a power of two"),
-        (SizeClassArena::builder(usize::MAX), "region above isize::MAX"),
+        (
+            SizeClassArena::builder(1 << 20).align(3),
+            "alignment not a power of two",
+        ),
+        (
+            SizeClassArena::builder(usize::MAX),
+            "region above isize::MAX",
+        ),
     ] {
         match builder.build() {
             Err(ArenaError::InvalidGeometry { reason }) => assert!(!reason.is_empty(), "{what}"),
@@ -160,11 +176,17 @@ fn full_too_large_and_closed_are_told_apart() {
     let b = arena.try_allocate(65536).unwrap();
     assert!(matches!(
         arena.try_allocate(1),
-        Err(ArenaError::Full { requested: 1, largest_free: 0 })
+        Err(ArenaError::Full {
+            requested: 1,
+            largest_free: 0
+        })
     ));
     assert!(matches!(
         arena.try_allocate(65537),
-        Err(ArenaError::TooLarge { requested: 65537, max: 65536 })
+        Err(ArenaError::TooLarge {
+            requested: 65537,
+            max: 65536
+        })
     ));
     drop(a);
     // The page of `a` goes back at the next allocation's sweep (it was the class's current one).
@@ -192,13 +214,19 @@ fn alignment_and_zeroing() {
         let mut again = arena.try_allocate(len).unwrap();
         // SAFETY: `InitPolicy::Zero` initialises every byte of a handed-out block.
         unsafe { again.advance_mut(len) };
-        assert!(again.as_slice().iter().all(|&x| x == 0), "len {len}: reused block not zeroed");
+        assert!(
+            again.as_slice().iter().all(|&x| x == 0),
+            "len {len}: reused block not zeroed"
+        );
     }
 }
 
 #[test]
 fn auto_spill_gives_the_block_back() {
-    let arena = SizeClassArena::builder(1 << 16).auto_spill().build().unwrap();
+    let arena = SizeClassArena::builder(1 << 16)
+        .auto_spill()
+        .build()
+        .unwrap();
     let mut b = arena.try_allocate(100).unwrap();
     b.put_bytes(1, 100_000);
     assert!(b.is_spilled());
@@ -210,7 +238,10 @@ fn auto_spill_gives_the_block_back() {
 #[test]
 fn many_threads_share_few_heaps() {
     // 2 heaps for good, 8 threads: the others borrow the overflow heap (or a free one) per call.
-    let arena = SizeClassArena::builder(16 << 20).max_threads(2).build().unwrap();
+    let arena = SizeClassArena::builder(16 << 20)
+        .max_threads(2)
+        .build()
+        .unwrap();
     let threads = if cfg!(miri) { 3 } else { 8 };
     let per = if cfg!(miri) { 5 } else { 2000 };
     std::thread::scope(|s| {

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use bytes::{BufMut, Bytes};
-use lake::bytes::{ArenaError, Buffer, BuddyArena, FixedArena, SizeClassArena};
+use lake::bytes::{ArenaError, BuddyArena, Buffer, FixedArena, SizeClassArena};
 
 /// Producer threads (each with its own consumer).
 const PRODUCERS: usize = if cfg!(miri) { 2 } else { 4 };
@@ -60,7 +60,10 @@ fn stress(alloc: impl Fn(usize) -> Result<Buffer, ArenaError> + Sync, max_len: u
                             assert_eq!(b, pattern(seq, i), "buffer {seq}, byte {i}");
                         }
                         drop(clone);
-                        assert_eq!(tail.first().copied(), (len / 2 < len).then(|| pattern(seq, len / 2)));
+                        assert_eq!(
+                            tail.first().copied(),
+                            (len / 2 < len).then(|| pattern(seq, len / 2))
+                        );
                         n += 1;
                     }
                     n
@@ -109,7 +112,11 @@ fn size_class_arena_survives_cross_thread_traffic_and_is_whole_again() {
     // Whole again: every page can be handed out at once as a 64 KiB block.
     let pages = s.capacity / 65536;
     let all: Vec<Buffer> = (0..pages)
-        .map(|i| arena.try_allocate(65536).unwrap_or_else(|e| panic!("page {i}: {e}")))
+        .map(|i| {
+            arena
+                .try_allocate(65536)
+                .unwrap_or_else(|e| panic!("page {i}: {e}"))
+        })
         .collect();
     assert!(arena.try_allocate(65536).is_err());
     drop(all);

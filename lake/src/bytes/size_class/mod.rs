@@ -404,7 +404,10 @@ impl SizeClassArena {
         // `page < pages` and `k < page_size / size`, so this is `sc::block_offset` without its
         // checks: it cannot overflow (the region's length fits) and stays inside page `page`.
         let offset = ((page as usize) << inner.page_shift) + k as usize * size;
-        debug_assert_eq!(sc::block_offset(page, inner.page_size, class, k), Some(offset));
+        debug_assert_eq!(
+            sc::block_offset(page, inner.page_size, class, k),
+            Some(offset)
+        );
         debug_assert_eq!(
             sc::block_at(offset, inner.page_size, class),
             Some((page, k))
@@ -585,16 +588,23 @@ impl Inner {
         classes: &mut [ClassPages],
         class: usize,
     ) -> Option<(u32, u16)> {
-        // SAFETY (all blocks below): every page touched is held by heap `h`, which we hold.
         // 1. Blocks other threads gave back, in the pages this heap holds for the class.
         let cp = &mut classes[class];
         for i in 0..cp.held.len() {
             let p = cp.held[i];
             let page = &self.pages[p as usize];
-            unsafe { page.collect(self.links_of(p)) };
-            if unsafe { page.local() }.has_free() {
-                unsafe { self.make_current(cp, p) };
-                return unsafe { page.pop(self.links_of(p)) }.map(|k| (p, k));
+            // SAFETY: heap `h` (we hold it) holds page `p`.
+            let local = unsafe {
+                page.collect(self.links_of(p));
+                page.local()
+            };
+            if local.has_free() {
+                // SAFETY: as above; `cp` is heap `h`'s and holds `p`.
+                return unsafe {
+                    self.make_current(cp, p);
+                    page.pop(self.links_of(p))
+                }
+                .map(|k| (p, k));
             }
         }
         // 2. A free page; 3. after sweeping every page we can reach, again.
@@ -602,12 +612,17 @@ impl Inner {
             if let Some(p) = self.free_pages.claim(thread_hint()) {
                 let blocks = sc::blocks_per_page(class, self.page_size).unwrap_or(0);
                 let page = &self.pages[p as usize];
-                unsafe { page.start(h, class as u8, blocks) };
                 let cp = &mut classes[class];
                 cp.held.push(p);
-                unsafe { self.make_current(cp, p) };
-                return unsafe { page.pop(self.links_of(p)) }.map(|k| (p, k));
+                // SAFETY: our claim made page `p` ours, and heap `h` (we hold it) holds it now.
+                return unsafe {
+                    page.start(h, class as u8, blocks);
+                    self.make_current(cp, p);
+                    page.pop(self.links_of(p))
+                }
+                .map(|k| (p, k));
             }
+            // SAFETY: we hold heap `h`, whose lists `classes` are.
             if attempt == 0 && !unsafe { self.sweep_all(h, classes) } {
                 break;
             }
