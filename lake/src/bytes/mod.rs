@@ -29,24 +29,25 @@
 //! assert_eq!(arena.stats().live_bytes, 0);
 //! # Ok::<(), lake::bytes::ArenaError>(())
 //! ```
-//!
-//! # How an arena hands a block to a buffer (crate-internal interface)
-//!
-//! Every arena kind keeps its state in an `Arc` of a type implementing [`Backing`]. To hand
-//! out a block it claims the block in its own structure, counts it
-//! ([`Counters::allocated`]), and calls [`Buffer::from_block`] with a clone of that `Arc`
-//! (as `Arc<dyn Backing>`), a [`Block`] (pointer, capacity, and a `token` the arena chooses:
-//! a slot index, an offset, …) and how many of the block's leading bytes are initialised
-//! (`capacity` under [`InitPolicy::Zero`] after zeroing, else 0). The buffer gives the block
-//! back exactly once through [`Backing::release`] — when it is dropped, when it spills to the
-//! heap, or, once frozen, when the last `Bytes` drops — with the same `Block`. `release` must
-//! count the release ([`Counters::released`]) before the block can be claimed again, then
-//! make it claimable, then (feature `async`) wake waiters. [`Backing::counters`] gives the
-//! buffer the arena's counters (it counts spills).
-//!
-//! With feature `async`, an arena also implements [`asynch::Waitable`] (its waiter queue and
-//! an uncounted claim); [`AllocateAsync`] is the one future every arena's `allocate_async`
-//! returns.
+
+// How an arena hands a block to a buffer (the crate-internal interface every arena kind,
+// the size-class arena included, implements):
+//
+// Every arena kind keeps its state in an `Arc` of a type implementing `Backing`. To hand
+// out a block it claims the block in its own structure, counts it
+// (`Counters::allocated`), and calls `Buffer::from_block` with a clone of that `Arc`
+// (as `Arc<dyn Backing>`), a `Block` (pointer, capacity, and a `token` the arena chooses:
+// a slot index, an offset, …) and how many of the block's leading bytes are initialised
+// (`capacity` under `InitPolicy::Zero` after zeroing, else 0). The buffer gives the block
+// back exactly once through `Backing::release` — when it is dropped, when it spills to the
+// heap, or, once frozen, when the last `Bytes` drops — with the same `Block`. `release` must
+// count the release (`Counters::released`) before the block can be claimed again, then
+// make it claimable, then (feature `async`) wake waiters. `Backing::counters` gives the
+// buffer the arena's counters (it counts spills).
+//
+// With feature `async`, an arena also implements `asynch::Waitable` (its waiter queue and
+// an uncounted claim); `AllocateAsync` is the one future every arena's `allocate_async`
+// returns.
 
 use core::ptr::NonNull;
 
@@ -208,7 +209,8 @@ macro_rules! builder_options {
                 self
             }
 
-            /// What a newly handed-out block contains (default [`InitPolicy::Uninit`]).
+            /// What a newly handed-out block contains (default
+            /// [`InitPolicy::Uninit`](crate::bytes::InitPolicy::Uninit)).
             ///
             /// ```
             /// use lake::bytes::InitPolicy;
