@@ -28,6 +28,11 @@
 //! `#[derive(LakeAlloc)]` gives any struct `new_in(&lake, ..)` constructors (or, with
 //! `#[lake(pool)]`, a typed pool handle).
 //!
+//! `lake::bytes` (feature `bytes-arenas`, default) hands out buffers from fixed, buddy and
+//! size-class byte arenas; a buffer implements `bytes::BufMut` and freezes into
+//! `bytes::Bytes` without a copy, its block going back to the arena when the last `Bytes`
+//! drops.
+//!
 //! ## Features
 //!
 //! - `std` (default): nothing yet beyond `alloc`; the core is `no_std` + `alloc`.
