@@ -76,7 +76,11 @@ proptest! {
         for (seq, op) in ops.into_iter().enumerate() {
             let seq = seq as u64;
             match op {
-                Op::Alloc(len) => match (arena.try_allocate(len), reference_capacity(len)) {
+                Op::Alloc(len) => {
+                    // Short buffers under miri (every byte is written and re-checked); the
+                    // too-large lengths stay.
+                    let len = if cfg!(miri) && len <= 65536 { len % 300 } else { len };
+                    match (arena.try_allocate(len), reference_capacity(len)) {
                     (Ok(mut b), Some(cap)) => {
                         prop_assert_eq!(b.capacity(), cap);
                         for i in 0..len {
@@ -90,7 +94,8 @@ proptest! {
                         failures += 1;
                     }
                     (got, want) => prop_assert!(false, "len {}: got {:?}, want {:?}", len, got.map(|b| b.capacity()), want),
-                },
+                    }
+                }
                 Op::Freeze(i) if !live.is_empty() => {
                     let i = i % live.len();
                     let (seq, cap, l) = live.swap_remove(i);

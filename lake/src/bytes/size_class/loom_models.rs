@@ -44,7 +44,15 @@ fn loom_remote_pushes_and_a_collect_lose_no_block() {
             .collect();
         // SAFETY: the owner frees its own block locally, and collects (maybe mid-pushes).
         unsafe { page.push_local(links, blocks[0]) };
-        let early = unsafe { page.collect(links) };
+        // Collect until a push shows up, so the owner reads pushed links while the other
+        // pusher may still run: only the push's Release / the swap's Acquire order them (a
+        // Relaxed push fails this model with a causality violation on the link).
+        let mut early = unsafe { page.collect(links) };
+        while early == 0 {
+            loom::thread::yield_now();
+            // SAFETY: owner.
+            early = unsafe { page.collect(links) };
+        }
         for p in pushers {
             p.join().unwrap();
         }
