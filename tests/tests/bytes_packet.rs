@@ -69,6 +69,17 @@ fn packets_follow_earlier_bytes_and_errors_leave_the_buffer_unchanged() {
     let f = s.packet::<Frame>(100).unwrap().finish().unwrap();
     assert_eq!(f.payload().len(), 100);
     assert!(s.is_spilled());
+    // An impossible size is an error, not an abort, with auto_spill too.
+    let mut s = spill.allocate();
+    let err = s.packet::<Frame>(usize::MAX / 2).unwrap_err();
+    assert!(
+        matches!(
+            err.kind,
+            ErrorKind::Alloc(lake::AllocError::OutOfMemory { .. })
+        ),
+        "{err}"
+    );
+    assert!(s.is_empty() && !s.is_spilled());
 }
 
 #[test]

@@ -301,18 +301,32 @@ impl Buffer {
     }
 
     /// Moves the contents to a heap `Vec` with room for `more` bytes, and gives the block back
-    /// (or, already spilled, grows the `Vec`).
+    /// (or, already spilled, grows the `Vec`). Panics if the heap cannot provide the room.
     #[cold]
     fn spill(&mut self, more: usize) {
-        if let Store::Heap(v) = &mut self.store {
-            v.reserve(more);
-            return;
+        if !self.try_spill(more) {
+            panic!("cannot grow the spilled buffer by {more} bytes: the heap refused");
         }
-        let len = self.len();
-        let needed = len
-            .checked_add(more)
-            .expect("buffer length overflows usize");
-        let mut v = Vec::with_capacity(needed.max(self.capacity().saturating_mul(2)));
+    }
+
+    /// [`spill`](Self::spill) that reports failure (the length overflows, or the heap refuses)
+    /// instead of panicking; the buffer is unchanged then.
+    #[cold]
+    pub(crate) fn try_spill(&mut self, more: usize) -> bool {
+        if let Store::Heap(v) = &mut self.store {
+            return v.try_reserve(more).is_ok();
+        }
+        let Some(needed) = self.len().checked_add(more) else {
+            return false;
+        };
+        let mut v = Vec::new();
+        // Twice the block if possible (later writes rarely grow it again), else what fits.
+        if v.try_reserve_exact(needed.max(self.capacity().saturating_mul(2)))
+            .is_err()
+            && v.try_reserve_exact(needed).is_err()
+        {
+            return false;
+        }
         v.extend_from_slice(self.as_slice());
         let old = core::mem::replace(&mut self.store, Store::Heap(v));
         if let Store::Arena {
@@ -334,6 +348,19 @@ impl Buffer {
                 })
             };
         }
+        true
+    }
+
+    /// Room left without growing (the block's, or the spilled `Vec`'s spare capacity).
+    #[inline]
+    pub(crate) fn room_in_place(&self) -> usize {
+        self.room()
+    }
+
+    /// Whether the buffer may spill (or, spilled, grow).
+    #[inline]
+    pub(crate) fn may_grow(&self) -> bool {
+        self.auto_spill()
     }
 
     /// Turns the buffer into `bytes::Bytes` without copying: the `Bytes` (and every clone and

@@ -17,8 +17,9 @@ impl Buffer {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Alloc`] (`CapacityExceeded`) when the packet does not fit in the room left
-    /// (without `auto_spill`; with it, the buffer spills instead); `Overflow` / `LengthField`
+    /// [`ErrorKind::Alloc`]: `CapacityExceeded` when the packet does not fit in the room left
+    /// (without `auto_spill`; with it the buffer spills instead, and `OutOfMemory` if the heap
+    /// refuses); `Overflow` / `LengthField`
     /// when `payload_len` cannot be expressed by `P`'s length field.
     ///
     /// ```
@@ -81,15 +82,22 @@ impl Buffer {
         payload_len: usize,
     ) -> Result<ViewMut<'_, P>, Error> {
         let total = packet_len::<P>(options_len, payload_len)?;
-        let room = bytes::BufMut::remaining_mut(self);
+        let room = self.room_in_place();
         if total > room {
-            return Err(Error::new(
-                P::NAME,
-                ErrorKind::Alloc(AllocError::CapacityExceeded {
+            // Grow fallibly here: an absurd `payload_len` is an error, not an abort.
+            let err = if !self.may_grow() {
+                Some(AllocError::CapacityExceeded {
                     requested: total,
                     remaining: room,
-                }),
-            ));
+                })
+            } else if !self.try_spill(total) {
+                Some(AllocError::OutOfMemory { requested: total })
+            } else {
+                None
+            };
+            if let Some(e) = err {
+                return Err(Error::new(P::NAME, ErrorKind::Alloc(e)));
+            }
         }
         let start = self.len();
         // Stamp once to validate; on error take the appended bytes back, so a failed build
