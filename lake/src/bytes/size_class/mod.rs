@@ -37,11 +37,13 @@
 //! (one CAS). The protocol of the remote stack is in `page.rs`; the loom models `loom_*` at the
 //! end of this file check it.
 //!
-//! **What a thread can strand.** Blocks freed (locally or remotely) into pages of a heap whose
-//! thread is alive but no longer allocates stay with that heap until the thread allocates from
-//! the same class again, runs out of pages, or exits. `stats().live_bytes` counts them as
-//! free (it counts buffers), but other threads cannot use them meanwhile; an `allocate_async`
-//! waiting for them waits until then. Threads that allocate keep their own pages moving.
+//! **What a thread can strand.** A thread keeps its class's current page even when it is
+//! empty (so an allocate/free loop does not claim a page every time), until some allocation
+//! finds the arena full: from then until the next page is claimed, owners give back every page
+//! that becomes empty. Blocks freed into pages of a heap whose thread is alive but idle stay
+//! there until that thread allocates or frees again, runs out of pages, or exits; the counters
+//! (`live_bytes`) count them as free, but other threads cannot use them meanwhile, and an
+//! `allocate_async` waiting for them waits until then.
 
 mod page;
 
@@ -66,6 +68,8 @@ use crate::sync::{AtomicUsize, Ordering};
 const DEFAULT_PAGE_SIZE: usize = sc::MIN_PAGE_SIZE;
 /// Default number of heaps threads can own.
 const DEFAULT_MAX_THREADS: usize = 64;
+/// The largest `max_threads` `build` accepts: the heaps are allocated up front.
+const MAX_THREADS_LIMIT: usize = 1 << 16;
 /// `Heap::owner` of a heap held for one call by a thread that owns no heap (or by a sweep).
 /// Never a thread tag (`my_tag` hands out 3, 4, …).
 const BORROWED: usize = 1;
@@ -118,6 +122,9 @@ struct Inner {
     options: Options,
     counters: Counters,
     closed: AtomicUsize,
+    /// 1 after an allocation found the arena full, until a page is claimed again: owners then
+    /// give back their empty current pages (which they keep otherwise).
+    starved: AtomicUsize,
     #[cfg(feature = "async")]
     waiters: Waiters,
 }
@@ -132,8 +139,22 @@ unsafe impl Sync for Inner {}
 // SAFETY: as above; nothing in `Inner` is tied to the thread that made it.
 unsafe impl Send for Inner {}
 // A panic never leaves a list half-updated where another call could see it: no user code runs
-// while a heap is held, and every list update completes before the call returns.
+// while a heap is held (the waiters, whose wakers and their drops are user code, are notified
+// only after the `with_heap` closure has returned and any borrowed heap was given back), every
+// list update completes before the call returns, and a borrowed heap is given back by a drop
+// guard (`Borrowed`) even if something below unwinds.
 impl core::panic::RefUnwindSafe for Inner {}
+
+/// A borrowed heap's `owner`: dropping it gives the heap back (`store(0, Release)`: the next
+/// owner or borrower, with its Acquire CAS, sees our lists), also while unwinding.
+struct Borrowed<'a>(&'a AtomicUsize);
+
+impl Drop for Borrowed<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.0.store(0, Ordering::Release);
+    }
+}
 
 /// A heap: the pages one thread carves blocks from.
 struct Heap {
@@ -189,7 +210,8 @@ impl SizeClassArenaBuilder {
         self
     }
 
-    /// How many threads can each own a heap of the arena at once (default 64, at least 1).
+    /// How many threads can each own a heap of the arena at once (default 64, from 1 to
+    /// 65 536: every heap is allocated by `build`).
     /// Further threads borrow a free heap for each allocation (a CAS each time, and they wait
     /// while none is free): correct, just slower.
     ///
@@ -213,7 +235,8 @@ impl SizeClassArenaBuilder {
     ///
     /// [`ArenaError::InvalidGeometry`] for a page size that is not a power of two in 64 KiB ..=
     /// 2 MiB, a region smaller than one page or of more than `u32::MAX` pages, `max_threads`
-    /// 0, or a bad alignment; [`ArenaError::OutOfMemory`] if the region cannot be allocated.
+    /// 0 or above 65 536, or a bad alignment; [`ArenaError::OutOfMemory`] if the region (or
+    /// the heaps, allocated up front) cannot be allocated.
     ///
     /// ```
     /// use lake::bytes::{ArenaError, SizeClassArena};
@@ -231,8 +254,11 @@ impl SizeClassArenaBuilder {
         let Some(pages) = sc::pages_in(self.region_size, self.page_size) else {
             return invalid("the region must hold at least one page and at most u32::MAX pages");
         };
-        if self.max_threads == 0 || self.max_threads > u32::MAX as usize {
+        if self.max_threads == 0 {
             return invalid("max_threads must be at least 1");
+        }
+        if self.max_threads > MAX_THREADS_LIMIT {
+            return invalid("max_threads must be at most 65 536");
         }
         let len = pages as usize * self.page_size; // ≤ region_size
         if len > isize::MAX as usize {
@@ -250,19 +276,28 @@ impl SizeClassArenaBuilder {
         let region = Region::new(source, len, align.max(sc::CLASS_ALIGN))?;
         static NEXT_ID: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        let heaps = (0..=self.max_threads)
-            .map(|_| Heap {
+        // Fallibly: a refused allocation is `OutOfMemory`, not an abort.
+        let oom = || ArenaError::OutOfMemory {
+            requested: (self.max_threads + 1)
+                * (core::mem::size_of::<Heap>() + CLASSES * core::mem::size_of::<ClassPages>()),
+        };
+        let mut heaps = Vec::new();
+        heaps
+            .try_reserve_exact(self.max_threads + 1)
+            .map_err(|_| oom())?;
+        for _ in 0..=self.max_threads {
+            let mut classes = Vec::new();
+            classes.try_reserve_exact(CLASSES).map_err(|_| oom())?;
+            classes.extend((0..CLASSES).map(|_| ClassPages {
+                current: NO_PAGE,
+                held: Vec::new(),
+            }));
+            heaps.push(Heap {
                 owner: AtomicUsize::new(0),
-                classes: UnsafeCell::new(
-                    (0..CLASSES)
-                        .map(|_| ClassPages {
-                            current: NO_PAGE,
-                            held: Vec::new(),
-                        })
-                        .collect(),
-                ),
-            })
-            .collect();
+                classes: UnsafeCell::new(classes),
+            });
+        }
+        let heaps = heaps.into_boxed_slice();
         Ok(SizeClassArena {
             inner: Arc::new(Inner {
                 id,
@@ -282,6 +317,7 @@ impl SizeClassArenaBuilder {
                 },
                 counters: Counters::new(),
                 closed: AtomicUsize::new(0),
+                starved: AtomicUsize::new(0),
                 #[cfg(feature = "async")]
                 waiters: Waiters::new(),
             }),
@@ -382,18 +418,29 @@ impl SizeClassArena {
                 max: sc::MAX_CLASS_SIZE,
             });
         };
+        let mut swept = false;
         let found = match heap_of(&self.inner) {
             // SAFETY: this thread owns heap `h` until it exits.
-            Some(h) => unsafe { inner.alloc_in(h, class) },
+            Some(h) => unsafe { inner.alloc_in(h, class, &mut swept) },
             None => {
                 let h = inner.borrow_heap();
-                // SAFETY: this thread holds heap `h` until the store below.
-                let found = unsafe { inner.alloc_in(h, class) };
-                inner.heaps[h].owner.store(0, Ordering::Release);
+                let borrowed = Borrowed(&inner.heaps[h].owner);
+                // SAFETY: this thread holds heap `h` until `borrowed` is dropped (also on
+                // unwinding).
+                let found = unsafe { inner.alloc_in(h, class, &mut swept) };
+                drop(borrowed);
                 found
             }
         };
+        // Pages went back to the bitmap: wake every waiter, now that no heap is held (the
+        // wakers, and their drops, are user code that may use this arena).
+        #[cfg(feature = "async")]
+        if swept {
+            inner.waiters.notify_all();
+        }
         let Some((page, k)) = found else {
+            // Owners now give back their empty current pages too (`release`).
+            inner.starved.store(1, Ordering::Relaxed);
             return Err(ArenaError::Full {
                 requested: len,
                 largest_free: inner.largest_free(),
@@ -470,8 +517,10 @@ impl SizeClassArena {
         self.inner.closed.load(Ordering::SeqCst) != 0
     }
 
-    /// Waits until a buffer for `len` bytes can be handed out (feature `async`): FIFO among
-    /// waiters, woken by frees; fails at once with [`ArenaError::TooLarge`] above 64 KiB and
+    /// Waits until a buffer for `len` bytes can be handed out (feature `async`): every free
+    /// wakes every waiter (a freed block serves only its own class, so one wake-up in
+    /// registration order could go to a waiter that cannot use it), and the woken waiters race
+    /// for the capacity (no FIFO order among them); fails at once with [`ArenaError::TooLarge`] above 64 KiB and
     /// with [`ArenaError::Closed`] after [`close`](Self::close). Any executor.
     ///
     /// A waiter is served by blocks its own thread's pages get back, or by a page that becomes
@@ -554,13 +603,14 @@ impl Inner {
     }
 
     /// A block of `class` from heap `h`: the current page's lists (no atomics), else the slow
-    /// path.
+    /// path. Sets `*swept` when the slow path gave pages back to the bitmap: the caller then
+    /// notifies the waiters, after giving up the heap (never from inside it).
     ///
     /// # Safety
     ///
     /// As [`Inner::with_heap`].
     #[inline]
-    unsafe fn alloc_in(&self, h: usize, class: usize) -> Option<(u32, u16)> {
+    unsafe fn alloc_in(&self, h: usize, class: usize, swept: &mut bool) -> Option<(u32, u16)> {
         // SAFETY: caller.
         unsafe {
             self.with_heap(h, |classes| {
@@ -571,7 +621,7 @@ impl Inner {
                         return Some((p, k));
                     }
                 }
-                self.alloc_slow(h, classes, class)
+                self.alloc_slow(h, classes, class, swept)
             })
         }
     }
@@ -587,6 +637,7 @@ impl Inner {
         h: usize,
         classes: &mut [ClassPages],
         class: usize,
+        swept: &mut bool,
     ) -> Option<(u32, u16)> {
         // 1. Blocks other threads gave back, in the pages this heap holds for the class.
         let cp = &mut classes[class];
@@ -610,6 +661,9 @@ impl Inner {
         // 2. A free page; 3. after sweeping every page we can reach, again.
         for attempt in 0..2 {
             if let Some(p) = self.free_pages.claim(thread_hint()) {
+                if self.starved.load(Ordering::Relaxed) != 0 {
+                    self.starved.store(0, Ordering::Relaxed);
+                }
                 let blocks = sc::blocks_per_page(class, self.page_size).unwrap_or(0);
                 let page = &self.pages[p as usize];
                 let cp = &mut classes[class];
@@ -622,9 +676,12 @@ impl Inner {
                 }
                 .map(|k| (p, k));
             }
-            // SAFETY: we hold heap `h`, whose lists `classes` are.
-            if attempt == 0 && !unsafe { self.sweep_all(h, classes) } {
-                break;
+            if attempt == 0 {
+                // SAFETY: we hold heap `h`, whose lists `classes` are.
+                if !unsafe { self.sweep_all(h, classes) } {
+                    break;
+                }
+                *swept = true;
             }
         }
         None
@@ -664,9 +721,10 @@ impl Inner {
                 .compare_exchange(0, BORROWED, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
             {
-                // SAFETY: we hold heap `g` until the store below.
+                let borrowed = Borrowed(&heap.owner);
+                // SAFETY: we hold heap `g` until `borrowed` is dropped (also on unwinding).
                 freed |= unsafe { self.with_heap(g, |c| self.sweep(c)) };
-                heap.owner.store(0, Ordering::Release);
+                drop(borrowed);
             }
         }
         freed
@@ -703,7 +761,9 @@ impl Inner {
         freed
     }
 
-    /// Returns page `p`, already removed from its heap's lists, to the bitmap.
+    /// Returns page `p`, already removed from its heap's lists, to the bitmap. Notifies no
+    /// waiter: it runs while a heap is held, and a waker is user code that may re-enter the
+    /// arena (and that heap); the caller notifies once the heap is given up.
     ///
     /// # Safety
     ///
@@ -713,12 +773,10 @@ impl Inner {
         unsafe { self.pages[p as usize].retire() };
         // Release (inside): the next claimer sees the page retired.
         self.free_pages.release(p);
-        #[cfg(feature = "async")]
-        self.waiters.notify_all();
     }
 
     /// Holds some heap for one call: CAS `0 → BORROWED` on the first free one, yielding while
-    /// none is. The caller gives it back with `owner.store(0, Release)`.
+    /// none is. The caller gives it back with `owner.store(0, Release)` (a [`Borrowed`]).
     #[cold]
     fn borrow_heap(&self) -> usize {
         loop {
@@ -751,12 +809,19 @@ impl Backing for Inner {
             // page with a block out is never given back).
             // SAFETY: we own heap `h`, which holds `p`; `k` is a block of it, freed once.
             unsafe {
-                if page.push_local(self.links_of(p), k) {
-                    // Empty and not the class's current page: back to the bitmap.
+                // An empty page goes back to the bitmap unless it is its class's current page
+                // (kept so an allocate/free loop does not claim a page each time) while nobody
+                // has found the arena full since the last page was claimed.
+                if page.push_local(self.links_of(p), k)
+                    && (!page.local().current || self.starved.load(Ordering::Relaxed) != 0)
+                {
                     self.with_heap(h, |classes| {
                         let cp = &mut classes[page.local().class as usize];
                         if let Some(i) = cp.held.iter().position(|&q| q == p) {
                             cp.held.swap_remove(i);
+                        }
+                        if cp.current == p {
+                            cp.current = NO_PAGE;
                         }
                         self.give_back(p);
                     });
@@ -766,8 +831,12 @@ impl Backing for Inner {
             // SAFETY: `k` is a block of page `p`, freed once, its bytes unused from now on.
             unsafe { page.push_remote(self.links_of(p), k) };
         }
+        // After `with_heap` returned: the wakers (user code) may use the arena. Every waiter,
+        // not one: a freed block serves only its own class (and a page only once it is given
+        // back), so a single wake-up could go to a waiter of another class while one that
+        // could use the block sleeps on.
         #[cfg(feature = "async")]
-        self.waiters.notify_one();
+        self.waiters.notify_all();
     }
 
     fn counters(&self) -> &Counters {

@@ -192,7 +192,7 @@ impl Page {
     }
 
     /// Puts block `k` back on the local list (a free by the owner). No atomics. Returns whether
-    /// the page is now empty and not its class's current page (then it should go back).
+    /// the page is now empty.
     ///
     /// # Safety
     ///
@@ -205,7 +205,7 @@ impl Page {
                 set_link(links, k, l.free);
                 l.free = k;
                 l.used -= 1;
-                l.used == 0 && !l.current
+                l.used == 0
             })
         }
     }
