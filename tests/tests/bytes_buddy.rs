@@ -236,6 +236,27 @@ fn geometry_errors_are_typed() {
     assert_eq!(arena.allocate(1).as_slice().as_ptr() as usize % 64, 0);
 }
 
+/// A proptest regression (`min_shift = 3, extra = 0, ops = [Alloc(0), Freeze(0)]`): freezing
+/// an empty buffer that holds the region's only block gives an empty `Bytes` that holds it;
+/// an empty slice of it refers to no owner, so the block is back once that `Bytes` drops.
+#[test]
+fn freezing_an_empty_buffer_of_a_one_block_region_gives_the_block_back() {
+    let arena = BuddyArena::builder(8, 8).build().unwrap();
+    let b = arena.allocate(0);
+    assert_eq!(b.capacity(), 8);
+    assert!(arena.try_allocate(0).is_err());
+    let frozen = b.freeze();
+    assert!(frozen.is_empty());
+    let kept = frozen.clone().slice(..);
+    assert!(arena.try_allocate(0).is_err());
+    drop(frozen);
+    assert!(kept.is_empty());
+    assert_eq!(arena.stats().live_bytes, 0);
+    assert_eq!(arena.try_allocate(8).map(|b| b.capacity()), Ok(8));
+    let s = arena.stats();
+    assert_eq!((s.live_bytes, s.largest_free_block), (0, 8));
+}
+
 #[test]
 fn too_large_is_not_full() {
     let arena = BuddyArena::builder(1024, 64).build().unwrap();

@@ -89,6 +89,9 @@ impl Batch {
 
     /// The buffer being written (to build a packet in place with [`Buffer::packet`], say).
     ///
+    /// Shortening it (`clear`) takes finished messages' bytes with it: at
+    /// [`freeze`](Batch::freeze), a message is cut at the buffer's length (possibly empty).
+    ///
     /// ```
     /// let arena = lake::bytes::FixedArena::builder(64, 1).build()?;
     /// let mut batch = lake::bytes::Batch::new(arena.allocate());
@@ -138,6 +141,10 @@ impl Batch {
         let all = buffer.freeze();
         let mut start = 0;
         out.extend(ends.into_iter().map(|end| {
+            // `buffer_mut` lets the caller shorten the buffer after messages were finished:
+            // keep every range inside the bytes and the ends ascending (a message whose bytes
+            // were cleared comes out empty), so `slice` cannot panic.
+            let end = end.clamp(start, all.len());
             let message = all.slice(start..end);
             start = end;
             message

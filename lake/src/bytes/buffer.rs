@@ -236,7 +236,10 @@ impl Buffer {
     ///
     /// # Panics
     ///
-    /// Like `BufMut::put_bytes`, if `n` exceeds `remaining_mut()` (never with `auto_spill`).
+    /// Like `BufMut::put_bytes`, if `n` exceeds `remaining_mut()`. With `auto_spill` the
+    /// buffer spills to the heap instead, which panics if the length overflows or the heap
+    /// refuses the allocation; [`packet`](Buffer::packet) grows fallibly instead (a typed
+    /// error) and suits a length that comes from outside.
     ///
     /// ```
     /// # let arena = lake::bytes::FixedArena::builder(8, 1).build()?;

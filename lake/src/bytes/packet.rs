@@ -6,7 +6,7 @@
 
 use super::Buffer;
 use crate::wire::build::{packet_len, stamp};
-use crate::wire::{Error, ErrorKind, Packet, ViewMut};
+use crate::wire::{Error, ErrorKind, Extent, Packet, ViewMut};
 use crate::AllocError;
 
 impl Buffer {
@@ -83,6 +83,15 @@ impl Buffer {
     ) -> Result<ViewMut<'_, P>, Error> {
         let total = packet_len::<P>(options_len, payload_len)?;
         let room = self.room_in_place();
+        if total > room && self.may_grow() {
+            // Validate the lengths against `P`'s fields on a scratch header before growing:
+            // a `payload_len` the length field cannot express must not allocate (and zero)
+            // the whole packet first.
+            P::new_zeroed().stamp(Extent {
+                header_len: P::FIXED_LEN + options_len,
+                payload_len,
+            })?;
+        }
         if total > room {
             // Grow fallibly here: an absurd `payload_len` is an error, not an abort.
             let err = if !self.may_grow() {

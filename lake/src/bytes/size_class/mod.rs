@@ -432,13 +432,13 @@ impl SizeClassArena {
                 found
             }
         };
-        // Pages went back to the bitmap: wake every waiter, now that no heap is held (the
-        // wakers, and their drops, are user code that may use this arena).
-        #[cfg(feature = "async")]
-        if swept {
-            inner.waiters.notify_all();
-        }
         let Some((page, k)) = found else {
+            // Pages went back to the bitmap: wake every waiter, now that no heap is held (the
+            // wakers, and their drops, are user code that may use this arena).
+            #[cfg(feature = "async")]
+            if swept {
+                inner.waiters.notify_all();
+            }
             // Owners now give back their empty current pages too (`release`).
             inner.starved.store(1, Ordering::Relaxed);
             return Err(ArenaError::Full {
@@ -469,7 +469,16 @@ impl SizeClassArena {
         let initialized = unsafe { inner.options.prepare(&block) };
         let home: Arc<dyn Backing> = self.inner.clone();
         // SAFETY: as above.
-        Ok(unsafe { Buffer::from_block(home, block, initialized, inner.options.auto_spill) })
+        let buffer =
+            unsafe { Buffer::from_block(home, block, initialized, inner.options.auto_spill) };
+        // Pages went back to the bitmap: wake every waiter, now that no heap is held (the
+        // wakers, and their drops, are user code that may use this arena) and the block is
+        // owned by `buffer` (if a waker panics, the unwinding drops it and the block returns).
+        #[cfg(feature = "async")]
+        if swept {
+            inner.waiters.notify_all();
+        }
+        Ok(buffer)
     }
 
     /// A snapshot of the counters; exact once every thread is quiet. `largest_free_block` is
