@@ -75,11 +75,12 @@ fn waker_allocating_after_a_sweep_runs_outside_the_heap() {
     let arena = SizeClassArena::builder(2 << 16).build().unwrap();
     let a = arena.allocate(40_000); // page 0
     let b = arena.allocate(40_000); // page 1 (current)
-                                    // Free `a` remotely: page 0 stays held by this thread's heap with `used == 1` until a
-                                    // sweep of this heap collects it. Nobody waits yet.
+
+    // Free `a` remotely: page 0 stays held by this thread's heap with `used == 1` until a
+    // sweep of this heap collects it. Nobody waits yet.
     std::thread::spawn(move || drop(a)).join().unwrap();
     let r = Reenter::new(&arena);
-    std::thread::scope(|s| {
+    let fut = std::thread::scope(|s| {
         s.spawn(|| {
             // Another thread registers: its claim cannot sweep our (owned) heap, so it waits.
             let waker = Waker::from(r.clone());
@@ -88,8 +89,10 @@ fn waker_allocating_after_a_sweep_runs_outside_the_heap() {
                 .as_mut()
                 .poll(&mut Context::from_waker(&waker))
                 .is_pending());
-            std::mem::forget(fut); // stays registered, `WAITING` (leaking is safe)
-        });
+            fut // stays registered, `WAITING`
+        })
+        .join()
+        .unwrap()
     });
     assert_eq!(r.wakes.load(Ordering::SeqCst), 0);
     // This allocation's slow path sweeps, gives page 0 back and claims it for its own class;
@@ -98,6 +101,7 @@ fn waker_allocating_after_a_sweep_runs_outside_the_heap() {
     assert_eq!(c.capacity(), 224);
     assert_eq!(r.wakes.load(Ordering::SeqCst), 1);
     drop(c);
+    drop(fut);
     r.got.lock().unwrap().clear();
     drop(b);
     assert_eq!(arena.stats().live_bytes, 0);
@@ -193,7 +197,8 @@ impl Wake for Panicky {
 fn a_panicking_waker_strands_no_heap() {
     let arena = SizeClassArena::builder(3 << 16).build().unwrap(); // three 64 KiB pages
     let m = arena.allocate(40_000); // page M, this thread's heap
-                                    // Another thread takes a heap, fills two pages (classes 112 B and 40 960 B), exits.
+
+    // Another thread takes a heap, fills two pages (classes 112 B and 40 960 B), exits.
     let (b1, b2) = {
         let a = arena.clone();
         std::thread::spawn(move || (a.allocate(100), a.allocate(40_000)))
@@ -222,15 +227,17 @@ fn a_panicking_waker_strands_no_heap() {
     let b = arena.allocate(40_000); // page 1
     let c = arena.allocate(40_000); // page 2: the region is full
     std::thread::spawn(move || drop(a)).join().unwrap(); // page 0 waits for a sweep
-    std::thread::scope(|s| {
+    let fut = std::thread::scope(|s| {
         s.spawn(|| {
             let mut fut = Box::pin(arena.allocate_async(100));
             assert!(fut
                 .as_mut()
                 .poll(&mut Context::from_waker(&pw))
                 .is_pending());
-            std::mem::forget(fut); // stays registered, `WAITING`
-        });
+            fut // stays registered, `WAITING`
+        })
+        .join()
+        .unwrap()
     });
     let r = catch_unwind(AssertUnwindSafe(|| {
         arena.try_allocate(200).map(|b| b.capacity())
@@ -239,7 +246,7 @@ fn a_panicking_waker_strands_no_heap() {
         r.is_err(),
         "the waker's panic comes out of the allocation that swept"
     );
-    drop((b, c));
+    drop((b, c, fut));
 
     assert_eq!(arena.stats().live_bytes, 0);
     let got: Vec<_> = (0..3)
