@@ -262,3 +262,48 @@ fn a_panicking_waker_strands_no_heap() {
     };
     assert_eq!(from_new_thread, Ok(40_960));
 }
+
+/// The reviewer's scenario: two no-op waiters ahead of a panicking one, two remote frees into
+/// an exited thread's heap, then an allocation whose sweep borrows that heap. The panic used to
+/// unwind out of the sweep past the store that gives the heap back (one page lost for good);
+/// now it comes out of the free (or, at the latest, after the heap was given back).
+#[test]
+fn a_panicking_waker_around_a_sweep_of_a_borrowed_heap_strands_no_heap() {
+    let arena = SizeClassArena::builder(3 << 16).build().unwrap(); // three 64 KiB pages
+    let m = arena.allocate(40_000);
+    let (b1, b2) = {
+        let a = arena.clone();
+        std::thread::spawn(move || (a.allocate(100), a.allocate(40_000)))
+            .join()
+            .unwrap()
+    };
+    assert!(arena.try_allocate(40_000).is_err());
+    let noop = Waker::noop();
+    let mut n1 = Box::pin(arena.allocate_async(200));
+    let mut n2 = Box::pin(arena.allocate_async(200));
+    assert!(n1
+        .as_mut()
+        .poll(&mut Context::from_waker(noop))
+        .is_pending());
+    assert!(n2
+        .as_mut()
+        .poll(&mut Context::from_waker(noop))
+        .is_pending());
+    let pw = Waker::from(Arc::new(Panicky));
+    let mut p = Box::pin(arena.allocate_async(200));
+    assert!(p.as_mut().poll(&mut Context::from_waker(&pw)).is_pending());
+
+    let freed = catch_unwind(AssertUnwindSafe(|| drop((b1, b2))));
+    let swept = catch_unwind(AssertUnwindSafe(|| {
+        arena.try_allocate(200).map(|b| b.capacity())
+    }));
+    assert!(freed.is_err() || swept.is_err(), "the waker was woken");
+    drop((n1, n2, p, swept));
+    drop(m);
+
+    assert_eq!(arena.stats().live_bytes, 0);
+    let got: Vec<_> = (0..3)
+        .map_while(|_| arena.try_allocate(40_000).ok())
+        .collect();
+    assert_eq!(got.len(), 3, "a page of the region is lost");
+}
