@@ -18,6 +18,13 @@ pub struct Frame {
     pub len: U16,
 }
 
+/// No length field: the payload is whatever follows the header.
+#[lake::packet]
+#[repr(C)]
+pub struct Raw {
+    pub tag: u8,
+}
+
 #[test]
 fn a_packet_built_in_a_buffer_is_frozen_in_place_and_parses_back() {
     let arena = FixedArena::builder(128, 2).build().unwrap();
@@ -69,9 +76,15 @@ fn packets_follow_earlier_bytes_and_errors_leave_the_buffer_unchanged() {
     let f = s.packet::<Frame>(100).unwrap().finish().unwrap();
     assert_eq!(f.payload().len(), 100);
     assert!(s.is_spilled());
-    // An impossible size is an error, not an abort, with auto_spill too.
+    // A size the length field cannot express is rejected before the buffer grows, with
+    // auto_spill too (no heap allocation, no abort).
     let mut s = spill.allocate();
     let err = s.packet::<Frame>(usize::MAX / 2).unwrap_err();
+    assert!(!matches!(err.kind, ErrorKind::Alloc(_)), "{err}");
+    assert!(s.is_empty() && !s.is_spilled());
+    // A packet without a length field takes any payload length: an impossible one is
+    // `OutOfMemory`, not an abort.
+    let err = s.packet::<Raw>(usize::MAX / 2).unwrap_err();
     assert!(
         matches!(
             err.kind,
