@@ -529,8 +529,9 @@ impl SizeClassArena {
     /// Waits until a buffer for `len` bytes can be handed out (feature `async`): every free
     /// wakes every waiter (a freed block serves only its own class, so one wake-up in
     /// registration order could go to a waiter that cannot use it), and the woken waiters race
-    /// for the capacity (no FIFO order among them); fails at once with [`ArenaError::TooLarge`] above 64 KiB and
-    /// with [`ArenaError::Closed`] after [`close`](Self::close). Any executor.
+    /// for the capacity (no FIFO order among them); fails at once with
+    /// [`ArenaError::TooLarge`] above 64 KiB and with [`ArenaError::Closed`] after
+    /// [`close`](Self::close). Any executor.
     ///
     /// A waiter is served by blocks its own thread's pages get back, or by a page that becomes
     /// free; see the module docs for blocks held by another thread's pages.
