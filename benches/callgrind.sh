@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 
 LO=${LO:-1}
 HI=${HI:-11}
-read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3 w7}"
+read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3 w7 w6 w6m}"
 raw=benches/results/raw
 mkdir -p "$raw"
 
@@ -41,6 +41,9 @@ contenders_of() {
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint baseline" ;;
         w4) echo "lake slab slotmap sharded-slab baseline" ;;
         w7) echo "lake hand zerocopy smoltcp etherparse binrw baseline" ;;
+        # W6 (byte arenas) has no baseline row; w6x (two threads) is not counted.
+        w6) echo "lake-fixed lake-buddy lake-size-class bytesmut aa-fixed aa-buddy" ;;
+        w6m) echo "lake-size-class lake-buddy bytesmut aa-buddy" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }
@@ -86,6 +89,8 @@ bin_w7=$(build_bin callgrind_w7)
 [ -x "$bin_w7" ] || { echo "could not build callgrind_w7" >&2; exit 1; }
 bin_w4=$(build_bin callgrind_w4)
 [ -x "$bin_w4" ] || { echo "could not build callgrind_w4" >&2; exit 1; }
+bin_w6=$(build_bin callgrind_w6)
+[ -x "$bin_w6" ] || { echo "could not build callgrind_w6" >&2; exit 1; }
 
 # Total instructions of one callgrind output file (its `summary:` or `totals:` line).
 total_ir() {
@@ -102,6 +107,8 @@ for run in "${runs[@]}"; do
             cmd=("$bin_w7" "$c" "$r")
         elif [ "$w" = w4 ]; then
             cmd=("$bin_w4" "$c" "$r")
+        elif [ "$w" = w6 ] || [ "$w" = w6m ]; then
+            cmd=("$bin_w6" "$w" "$c" "$r")
         else
             cmd=("$bin" "$w" "$c" "$r")
         fi
@@ -121,7 +128,8 @@ path, lo, hi, valgrind = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.ar
 # W7: frames per round (lake_benches::w7::frames::FRAMES), so its "per alloc" is per packet.
 # W4: remove + insert pairs per round (lake_benches::w4::ROUNDS); not in the README table (W4
 # has its own section), printed here.
-ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w4": 100_000, "w7": 100_000}
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w4": 100_000, "w7": 100_000,
+          "w6": 10_000, "w6m": 10_000}
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 ir = {}
 for row in csv.DictReader(open(path)):

@@ -6,7 +6,7 @@
 #                                   # <!-- bench-table:start --> and <!-- bench-table:end -->
 #
 # Environment:
-#   WORKLOADS="w1"              run only these workloads (default: w1 w2 w3 w7)
+#   WORKLOADS="w1"              run only these workloads (default: w1 w2 w3 w7 w6 w6m w6x)
 #   CONTENDERS="lake bumpalo"   run only these contenders (default: each workload's own list,
 #                               see contenders_of; a name runs in the selected workloads that
 #                               have it, and a name that none of them has is an error)
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3 w7}"
+read -r -a workloads <<<"${WORKLOADS:-w1 w2 w3 w7 w6 w6m w6x}"
 
 # Each workload's contenders, in table order: the same lists as `contenders()` in
 # benches/src/lib.rs and CONTENDERS in benches/table.py.
@@ -28,6 +28,9 @@ contenders_of() {
         w3) echo "lake-scope lake-guard lake-mark lake-snapshot bump-scope-scoped bump-scope-checkpoint" ;;
         # W7's list is lake_benches::w7::CONTENDERS.
         w7) echo "lake hand zerocopy smoltcp etherparse binrw" ;;
+        # W6's lists are lake_benches::w6::{W6,W6M,W6X}_CONTENDERS.
+        w6 | w6x) echo "lake-fixed lake-buddy lake-size-class bytesmut aa-fixed aa-buddy" ;;
+        w6m) echo "lake-size-class lake-buddy bytesmut aa-buddy" ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }
@@ -38,6 +41,7 @@ bench_target() {
         w2) echo w2_alloc_slice ;;
         w3) echo w3_scopes ;;
         w7) echo w7_parse ;;
+        w6 | w6m | w6x) echo w6_bytes ;;
         *) echo "unknown workload: $1" >&2; exit 2 ;;
     esac
 }

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each workload's contenders, in table order: the same lists as `contenders()` in
 # benches/src/lib.rs and `contenders_of` in run.sh / callgrind.sh.
 W12 = ["lake", "bumpalo", "bump-scope", "blink-alloc", "typed-arena", "box"]
+W6 = ["lake-fixed", "lake-buddy", "lake-size-class", "bytesmut", "aa-fixed", "aa-buddy"]
 CONTENDERS = {
     "w1": W12,
     "w2": W12,
@@ -39,17 +40,25 @@ CONTENDERS = {
     ],
     # lake_benches::w7::CONTENDERS
     "w7": ["lake", "hand", "zerocopy", "smoltcp", "etherparse", "binrw"],
+    # lake_benches::w6::{W6,W6M,W6X}_CONTENDERS
+    "w6": W6,
+    "w6m": ["lake-size-class", "lake-buddy", "bytesmut", "aa-buddy"],
+    "w6x": W6,
 }
 # Allocations per round (per criterion iteration); for W7, frames per round.
-ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w7": 100_000}
+ALLOCS = {"w1": 10_000, "w2": 10_000, "w3": 64_000, "w7": 100_000,
+          "w6": 10_000, "w6m": 10_000, "w6x": 10_000}
 # What ALLOCS counts, per workload (the "per …" columns).
-UNIT = {"w7": "packet"}
+UNIT = {"w7": "packet", "w6": "buffer", "w6m": "buffer", "w6x": "buffer"}
 # What each workload's ratio column compares with: the fastest (lowest) of these contenders.
 REFERENCE = {
     "w1": ("bumpalo", ["bumpalo"]),
     "w2": ("bumpalo", ["bumpalo"]),
     "w3": ("bump-scope", ["bump-scope-scoped", "bump-scope-checkpoint"]),
     "w7": ("hand-written", ["hand"]),
+    "w6": ("BytesMut", ["bytesmut"]),
+    "w6m": ("BytesMut", ["bytesmut"]),
+    "w6x": ("BytesMut", ["bytesmut"]),
 }
 WORKLOADS = {
     "w1": "W1: 10 000 × alloc a 32-byte struct, read back, reset",
@@ -59,6 +68,12 @@ WORKLOADS = {
     "`bump-scope-checkpoint`",
     "w7": "W7: parse 100 000 Ethernet II + IPv4 (¼ with options) + UDP frames, sum ip.src + "
     "udp.dst_port + udp.len; vs hand-written = vs the `hand` contender (`from_be_bytes`)",
+    "w6": "W6: 10 000 × { allocate a 4096-byte buffer, write 1024 B, freeze to `Bytes`, clone, "
+    "read, drop both }; aa-* = arena-alligator 0.7, bytesmut = `BytesMut::with_capacity`",
+    "w6m": "W6m: as W6 with capacities 64 B – 16 KiB (xorshift32, fixed seed) and a 64-byte write",
+    "w6x": "W6x: a producer thread allocates 10 000 × 4096-byte buffers, writes 1024 B, freezes, "
+    "sends batches of 100 `Bytes` over a bounded channel; the consumer thread reads and drops "
+    "them (every free is on the other thread)",
 }
 START = "<!-- bench-table:start -->"
 END = "<!-- bench-table:end -->"

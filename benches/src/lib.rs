@@ -27,6 +27,7 @@ pub mod w1;
 pub mod w2;
 pub mod w3;
 pub mod w4;
+pub mod w6;
 pub mod w7;
 
 pub use w1::*;

@@ -32,6 +32,11 @@
 //! [`SharedPool`] (lock-free) for many, and [`PerThreadPool`] for one
 //! pool per type per thread.
 //!
+//! [`bytes`] (feature `bytes-arenas`, default) hands out buffers from fixed, buddy and
+//! size-class byte arenas; a buffer implements `bytes::BufMut` and freezes into
+//! `bytes::Bytes` without a copy, its block going back to the arena when the last `Bytes`
+//! drops.
+//!
 //! ## Re-exports
 //!
 //! The crate root re-exports what users reach for: the arenas, the pools and their handles,
@@ -50,8 +55,11 @@
 //!   [`PoolStats::inserts`] / [`PoolStats::removes`] (`None` without it). Off by default:
 //!   each counter is one more store per allocation or insert, measurable in allocation-bound
 //!   loops. `len`, capacity and the high-water mark are exact either way.
+//! - `bytes-arenas` (default; needs `std`): [`bytes`], byte arenas whose buffers freeze into
+//!   `bytes::Bytes` without a copy.
 //! - `async` (implies `std`): `SharedPool::acquire_async` waits for a free slot of a full
-//!   fixed pool, with any executor (no runtime dependency; the waiter queue takes no lock).
+//!   fixed pool, and `allocate_async` on the byte arenas for a block, with any executor (no
+//!   runtime dependency; the waiter queue takes no lock).
 #![no_std]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -60,6 +68,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(all(feature = "bytes-arenas", any(loom, target_has_atomic = "64")))]
+pub mod bytes;
 mod error;
 #[allow(clippy::module_inception)]
 mod lake;

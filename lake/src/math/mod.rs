@@ -7,7 +7,9 @@
 #![forbid(unsafe_code)]
 
 pub mod bitmap;
+pub mod buddy;
 pub mod bump;
 pub mod chunk;
 pub mod generation;
 pub mod keys;
+pub mod size_class;

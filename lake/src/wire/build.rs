@@ -65,38 +65,56 @@ impl Lake {
         options_len: usize,
         payload_len: usize,
     ) -> Result<ViewMut<'_, P>, Error> {
-        let overflow = |needed: usize| {
-            Error::new(
-                P::NAME,
-                ErrorKind::Overflow {
-                    field: "payload_len",
-                    needed: needed as u64,
-                },
-            )
-        };
-        let tail_len = options_len
-            .checked_add(payload_len)
-            .ok_or(overflow(usize::MAX))?;
-        let total = P::FIXED_LEN
-            .checked_add(tail_len)
-            .ok_or(overflow(usize::MAX))?;
+        let total = packet_len::<P>(options_len, payload_len)?;
         let bytes = self
             .try_alloc_slice_zeroed::<u8>(total)
             .map_err(|e| Error::new(P::NAME, ErrorKind::Alloc(e)))?;
-        let packet =
-            WithPayload::<P>::mut_from_bytes_with_elems(bytes, tail_len).map_err(|_| {
-                Error::new(
-                    P::NAME,
-                    ErrorKind::Truncated {
-                        needed: total,
-                        available: total,
-                    },
-                )
-            })?;
-        packet.header.stamp(Extent {
-            header_len: P::FIXED_LEN + options_len,
-            payload_len,
-        })?;
-        Ok(ViewMut::from_parts(packet, options_len))
+        stamp(bytes, options_len, payload_len)
     }
+}
+
+/// Bytes of a `P` with `options_len` option bytes and a `payload_len`-byte payload.
+///
+/// The first half of building a packet, shared by every place a packet is built (a [`Lake`],
+/// a byte arena's `Buffer`): size it, get that many zeroed bytes, then [`stamp`] them.
+pub(crate) fn packet_len<P: Packet>(
+    options_len: usize,
+    payload_len: usize,
+) -> Result<usize, Error> {
+    let overflow = || {
+        Error::new(
+            P::NAME,
+            ErrorKind::Overflow {
+                field: "payload_len",
+                needed: usize::MAX as u64,
+            },
+        )
+    };
+    let tail_len = options_len.checked_add(payload_len).ok_or_else(overflow)?;
+    P::FIXED_LEN.checked_add(tail_len).ok_or_else(overflow)
+}
+
+/// Stamps the length, header-length and constant fields of a `P` into `bytes`, which are
+/// zeroed and exactly [`packet_len`]`::<P>(options_len, payload_len)` long.
+pub(crate) fn stamp<P: Packet>(
+    bytes: &mut [u8],
+    options_len: usize,
+    payload_len: usize,
+) -> Result<ViewMut<'_, P>, Error> {
+    let total = bytes.len();
+    let tail_len = total - P::FIXED_LEN;
+    let packet = WithPayload::<P>::mut_from_bytes_with_elems(bytes, tail_len).map_err(|_| {
+        Error::new(
+            P::NAME,
+            ErrorKind::Truncated {
+                needed: total,
+                available: total,
+            },
+        )
+    })?;
+    packet.header.stamp(Extent {
+        header_len: P::FIXED_LEN + options_len,
+        payload_len,
+    })?;
+    Ok(ViewMut::from_parts(packet, options_len))
 }

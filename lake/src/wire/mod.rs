@@ -55,7 +55,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod build;
+pub(crate) mod build;
 mod checksum;
 pub(crate) mod endian;
 mod error;
