@@ -28,7 +28,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 TSAN_TESTS=(
     shared_sync_lake shared_local_lake shared_lake_cache shared_pool shared_pool_async
     threads thread_local global_lake global_lake_unit
-    pool_keys_and_local derive_pool views
+    pool_keys_and_per_thread pool_contract derive_pool views
 )
 
 setup() {
