@@ -249,7 +249,9 @@ macro_rules! builder_options {
             /// alignment; `build()` fails if what remains is too small).
             ///
             /// ```
-            /// # #[cfg(not(miri))] { // the leaked memory would be a leak error under miri
+            /// # // The leaked memory would be a leak error under miri and LeakSanitizer
+            /// # // (`.ci/sanitizers.sh` sets `--cfg lake_sanitizer` for doc tests).
+            /// # #[cfg(not(any(miri, lake_sanitizer)))] {
             /// let memory: &'static mut [u8] = Box::leak(vec![0u8; 1 << 16].into_boxed_slice());
             #[doc = concat!("let arena = ", $new, ".region(memory).build()?;")]
             #[doc = concat!("assert!(arena.", $alloc, ".is_ok());")]
