@@ -537,14 +537,19 @@ impl SizeClassArena {
     /// free; see the module docs for blocks held by another thread's pages.
     ///
     /// ```
+    /// use std::future::Future;
+    /// use std::task::{Context, Poll, Waker};
+    ///
     /// let arena = lake::bytes::SizeClassArena::builder(1 << 16).build()?; // one page
     /// let held = arena.allocate(60_000);
-    /// std::thread::scope(|s| {
-    ///     let waiter = s.spawn(|| pollster::block_on(arena.allocate_async(100)).map(|b| b.capacity()));
-    ///     std::thread::sleep(std::time::Duration::from_millis(10));
-    ///     drop(held); // the page comes back and wakes the waiter
-    ///     assert_eq!(waiter.join().unwrap(), Ok(112));
-    /// });
+    /// let mut waiting = Box::pin(arena.allocate_async(100));
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(waiting.as_mut().poll(&mut cx).is_pending()); // the only page is taken
+    /// drop(held); // the page comes back and wakes the waiter
+    /// match waiting.as_mut().poll(&mut cx) {
+    ///     Poll::Ready(Ok(buf)) => assert_eq!(buf.capacity(), 112),
+    ///     other => panic!("{other:?}"),
+    /// }
     /// assert!(pollster::block_on(arena.allocate_async(1 << 20)).is_err());
     /// # Ok::<(), lake::bytes::ArenaError>(())
     /// ```
